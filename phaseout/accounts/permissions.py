@@ -1,0 +1,78 @@
+"""URL_PERMISSIONS: every named URL and what it takes to open it. The middleware enforces
+it for pages, the API's auth class for API operations, and a test fails when a URL is
+missing here. Object scope (region, enterprise) is then checked by accounts.access.
+
+Values: PUBLIC (anyone), LOGIN (any signed-in user), STAFF (Django admin), or a
+permission "app_label.codename".
+"""
+
+PUBLIC = "public"
+LOGIN = "login"
+STAFF = "staff"
+
+URL_PERMISSIONS: dict[str, str] = {
+    # core
+    "core:home": LOGIN,
+    "set_language": PUBLIC,
+    "javascript-catalog": PUBLIC,
+    # accounts
+    "accounts:login": PUBLIC,
+    "accounts:logout": LOGIN,
+    # registry workbench
+    "registry:line-list": "registry.view_productionline",
+    "registry:line-export": "registry.export_registry",
+    "registry:line-detail": "registry.view_productionline",
+    "registry:line-status": "registry.change_productionline",
+    "registry:enterprise-list": "registry.view_enterprise",
+    "registry:enterprise-detail": "registry.view_enterprise",
+    "registry:enterprise-edit": "registry.change_enterprise",
+    "registry:import": "registry.import_registry",
+    "registry:template": "registry.import_registry",
+    # audit
+    "audit:entry-list": "audit.view_auditentry",
+    # JSON API (django-ninja); the API's own auth class applies these
+    "api:openapi-json": PUBLIC,
+    "api:openapi-view": PUBLIC,
+    "api:enterprise-list": "registry.view_enterprise",
+    "api:enterprise-create": "registry.add_enterprise",
+    "api:enterprise-get": "registry.view_enterprise",
+    "api:enterprise-update": "registry.change_enterprise",
+    "api:line-list": "registry.view_productionline",
+    "api:line-create": "registry.add_productionline",
+    "api:line-get": "registry.view_productionline",
+    "api:line-update": "registry.change_productionline",
+    "api:indicator-list": "registry.view_indicator",
+    "api:indicator-create": "registry.add_indicator",
+    "api:licence-list": "registry.view_licence",
+    "api:licence-create": "registry.add_licence",
+    "api:token-create": LOGIN,
+}
+
+# The admin checks staff status itself; every admin URL falls under this prefix.
+PREFIX_PERMISSIONS: dict[str, str] = {"admin:": STAFF}
+
+
+def required_for(view_name: str | None) -> str | None:
+    """The requirement for a URL name, or None when it is not in the table."""
+    if view_name is None:
+        return None
+    if view_name in URL_PERMISSIONS:
+        return URL_PERMISSIONS[view_name]
+    for prefix, requirement in PREFIX_PERMISSIONS.items():
+        if view_name.startswith(prefix):
+            return requirement
+    return None
+
+
+def allows(user, requirement: str | None) -> bool:
+    if requirement is None:
+        return False  # a URL missing from the table is closed, never open by accident
+    if requirement == PUBLIC:
+        return True
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if requirement == LOGIN:
+        return True
+    if requirement == STAFF:
+        return user.is_staff
+    return user.has_perm(requirement)

@@ -1,0 +1,75 @@
+"""Roles are permission groups (administrator, coordinator, handler, viewer, enterprise).
+Code checks permissions, never role names; this file is the one place that says which
+role holds which permission."""
+
+from django.contrib.auth.models import Group, Permission
+
+ROLES: dict[str, dict[str, object]] = {
+    "administrator": {
+        "label": "管理员",
+        "permissions": [
+            "registry.view_enterprise", "registry.add_enterprise", "registry.change_enterprise",
+            "registry.view_productionline", "registry.add_productionline",
+            "registry.change_productionline", "registry.view_indicator", "registry.add_indicator",
+            "registry.view_licence", "registry.add_licence", "registry.change_licence",
+            "registry.import_registry", "registry.export_registry",
+            "audit.view_auditentry",
+            "reference.view_division", "reference.view_department", "reference.view_industry",
+            "reference.view_equipmenttype", "reference.view_indicatorkind",
+            "reference.view_industryscope", "reference.add_industryscope",
+            "accounts.view_user", "accounts.add_user", "accounts.change_user",
+        ],
+    },
+    "coordinator": {
+        "label": "统筹协调",
+        "permissions": [
+            "registry.view_enterprise", "registry.add_enterprise", "registry.change_enterprise",
+            "registry.view_productionline", "registry.add_productionline",
+            "registry.change_productionline", "registry.view_indicator", "registry.add_indicator",
+            "registry.view_licence", "registry.add_licence", "registry.change_licence",
+            "registry.import_registry", "registry.export_registry",
+            "reference.add_industryscope", "audit.view_auditentry",
+        ],
+    },
+    "handler": {
+        "label": "经办",
+        "permissions": [
+            "registry.view_enterprise", "registry.change_enterprise",
+            "registry.view_productionline", "registry.change_productionline",
+            "registry.view_indicator", "registry.add_indicator",
+            "registry.view_licence", "registry.add_licence", "registry.change_licence",
+            "registry.export_registry",
+        ],
+    },
+    "viewer": {
+        "label": "查看",
+        "permissions": [
+            "registry.view_enterprise", "registry.view_productionline",
+            "registry.view_indicator", "registry.view_licence", "registry.export_registry",
+        ],
+    },
+    "enterprise": {
+        "label": "企业用户",
+        "permissions": [
+            "registry.view_enterprise", "registry.view_productionline",
+            "registry.view_indicator", "registry.view_licence",
+        ],
+    },
+}
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".", 1)
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def roles_sync(report=None) -> None:
+    """Create or update the role groups so they hold exactly the permissions above."""
+    for name, spec in ROLES.items():
+        group, created = Group.objects.get_or_create(name=name)
+        wanted = {_permission(p).pk for p in spec["permissions"]}
+        current = set(group.permissions.values_list("pk", flat=True))
+        if wanted != current:
+            group.permissions.set(wanted)
+        if report is not None:
+            report.count("role", created, wanted != current)

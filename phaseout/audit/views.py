@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def entry_list(request):
+    return HttpResponse("ok")
