@@ -28,7 +28,7 @@ browser-deps:
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 test: $(STAMP) browser-deps
-	$(BIN)/pytest -p no:randomly
+	$(BIN)/pytest
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not browser"

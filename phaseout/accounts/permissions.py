@@ -33,6 +33,7 @@ URL_PERMISSIONS: dict[str, str] = {
     # JSON API (django-ninja); the API's own auth class applies these
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
+    "api:api-root": PUBLIC,  # ninja's root: a 404 that names the docs URL
     "api:enterprise-list": "registry.view_enterprise",
     "api:enterprise-create": "registry.add_enterprise",
     "api:enterprise-get": "registry.view_enterprise",

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from phaseout.reference.models import Division, Industry, IndustryScope
+from phaseout.reference.models import Division, Industry
 
 
 def province() -> Division:
@@ -25,9 +25,3 @@ def industry_list_for_year(*, year: int, city: Division | None = None) -> QueryS
         where |= Q(scopes__year=year, scopes__division=city)
     return Industry.objects.filter(where).distinct().order_by("id")
 
-
-def industry_scope_add(*, year: int, industry: Industry, city: Division, basis: str) -> IndustryScope:
-    scope, _ = IndustryScope.objects.get_or_create(
-        year=year, industry=industry, division=city, defaults={"basis": basis}
-    )
-    return scope

@@ -1,13 +1,16 @@
-"""Load the reference data files into the database. Idempotent: a second run changes
-nothing and says so."""
+"""Writes to reference data: loading the data files (idempotent: a second run changes
+nothing and says so), and a city adding an industry to its own year's work (G1)."""
 
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from phaseout.audit.services import audit_record
 from phaseout.reference.models import (
     Department,
     Division,
@@ -130,3 +133,24 @@ def reference_load() -> LoadReport:
 
     roles_sync(report)
     return report
+
+
+@transaction.atomic
+def industry_scope_add(*, year: int, industry: Industry, city: Division, basis: str,
+                       actor) -> IndustryScope:
+    """Add an industry to one city's work for a year, on top of the province's list.
+    Adding it again changes nothing.
+
+    Raises: ValidationError if `city` is not a prefecture-level city or no basis is given.
+    """
+    if city.level != Division.Level.CITY:
+        raise ValidationError(_("%(d)s is not a prefecture-level city") % {"d": city})
+    if not basis.strip():
+        raise ValidationError(_("give the document that adds the industry (basis)"))
+    scope, created = IndustryScope.objects.get_or_create(
+        year=year, industry=industry, division=city, defaults={"basis": basis.strip()})
+    if created:
+        audit_record(actor=actor, action="industry_scope.add", object_type="industry_scope",
+                     object_id=scope.pk, after={"year": year, "industry": industry.code,
+                                                "division": city.code, "basis": scope.basis})
+    return scope

@@ -60,6 +60,9 @@ class EnterpriseChange(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.field}: {self.old_value} → {self.new_value}"
+
 
 class ProductionLine(models.Model):
     class Status(models.TextChoices):
@@ -130,6 +133,9 @@ class LineStatusChange(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.old_status} → {self.new_status}"
+
 
 class Indicator(models.Model):
     class Source(models.TextChoices):
@@ -154,6 +160,9 @@ class Indicator(models.Model):
                                     name="indicator_per_line_year_kind_source"),
         ]
         indexes = [models.Index(fields=["year", "kind"], name="indicator_year_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.year} {self.kind_id}={self.value} {self.unit}"
 
 
 class Licence(models.Model):

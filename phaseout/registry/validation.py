@@ -90,6 +90,18 @@ def uscc_error(value: str) -> str | None:
     return None
 
 
+def _uscc(raw: Any, errors: list[FieldError]) -> str:
+    """The credit code exactly as written: 18 characters, no spaces or hyphens."""
+    value = text(raw).upper()
+    if not value:
+        errors.append(FieldError("uscc", _("is required")))
+    elif any(c in value for c in " -\t"):
+        errors.append(FieldError("uscc", _("must be written without spaces or hyphens")))
+    elif (why := uscc_error(value)) is not None:
+        errors.append(FieldError("uscc", why))
+    return value
+
+
 def _number(raw: Any, name: str, errors: list[FieldError], *, required: bool = True,
             positive: bool = False) -> float | None:
     value = text(raw)
@@ -169,38 +181,45 @@ class EnterpriseInput:
         return city
 
 
-def clean_enterprise(raw: dict[str, Any], lookups: Lookups) -> tuple[EnterpriseInput | None, list[FieldError]]:
-    errors: list[FieldError] = []
-    uscc = text(raw.get("uscc")).upper()
-    if not uscc:
-        errors.append(FieldError("uscc", _("is required")))
-    elif (why := uscc_error(uscc)) is not None:
-        errors.append(FieldError("uscc", why))
-    name = text(raw.get("name"))
-    if not name:
-        errors.append(FieldError("name", _("is required")))
-    elif len(name) > 120:
-        errors.append(FieldError("name", _("is longer than 120 characters")))
+def _place(raw: dict[str, Any], lookups: Lookups,
+           errors: list[FieldError]) -> tuple[Division | None, Division | None]:
     county_code = text(raw.get("county_code"))
     county = lookups.county(county_code)
     if county is None:
         errors.append(FieldError("county_code", _("%(v)s is not a county-level division code of Guangdong")
                                  % {"v": county_code or "—"}))
     town_code = text(raw.get("town_code"))
-    town = None
-    if town_code:
-        town = lookups.town(town_code)
-        if town is None:
-            errors.append(FieldError("town_code", _("%(v)s is not a town code") % {"v": town_code}))
-        elif county is not None and town.parent_id != county.pk:
-            errors.append(FieldError("town_code", _("town %(t)s is not in county %(c)s")
-                                     % {"t": town_code, "c": county_code}))
+    if not town_code:
+        return county, None
+    town = lookups.town(town_code)
+    if town is None:
+        errors.append(FieldError("town_code", _("%(v)s is not a town code") % {"v": town_code}))
+    elif county is not None and town.parent_id != county.pk:
+        errors.append(FieldError("town_code", _("town %(t)s is not in county %(c)s")
+                                 % {"t": town_code, "c": county_code}))
+    return county, town
+
+
+def _coordinates(raw: dict[str, Any], errors: list[FieldError]) -> tuple[float | None, float | None]:
     latitude = _number(raw.get("latitude"), "latitude", errors, required=False)
     longitude = _number(raw.get("longitude"), "longitude", errors, required=False)
     if latitude is not None and not 20 <= latitude <= 26:
         errors.append(FieldError("latitude", _("%(v)s is outside Guangdong (20–26° N)") % {"v": latitude}))
     if longitude is not None and not 109 <= longitude <= 118:
         errors.append(FieldError("longitude", _("%(v)s is outside Guangdong (109–118° E)") % {"v": longitude}))
+    return latitude, longitude
+
+
+def clean_enterprise(raw: dict[str, Any], lookups: Lookups) -> tuple[EnterpriseInput | None, list[FieldError]]:
+    errors: list[FieldError] = []
+    uscc = _uscc(raw.get("uscc"), errors)
+    name = text(raw.get("name"))
+    if not name:
+        errors.append(FieldError("name", _("is required")))
+    elif len(name) > 120:
+        errors.append(FieldError("name", _("is longer than 120 characters")))
+    county, town = _place(raw, lookups, errors)
+    latitude, longitude = _coordinates(raw, errors)
     legal = text(raw.get("legal_representative"))
     if not legal:
         errors.append(FieldError("legal_representative", _("is required")))
@@ -237,11 +256,7 @@ class LineInput:
 
 def clean_line(raw: dict[str, Any], lookups: Lookups) -> tuple[LineInput | None, list[FieldError]]:
     errors: list[FieldError] = []
-    uscc = text(raw.get("uscc")).upper()
-    if not uscc:
-        errors.append(FieldError("uscc", _("is required")))
-    elif (why := uscc_error(uscc)) is not None:
-        errors.append(FieldError("uscc", why))
+    uscc = _uscc(raw.get("uscc"), errors)
     line_code = text(raw.get("line_code"))
     if not line_code:
         errors.append(FieldError("line_code", _("is required")))
@@ -293,11 +308,7 @@ class IndicatorInput:
 
 def clean_indicator(raw: dict[str, Any], lookups: Lookups) -> tuple[IndicatorInput | None, list[FieldError]]:
     errors: list[FieldError] = []
-    uscc = text(raw.get("uscc")).upper()
-    if not uscc:
-        errors.append(FieldError("uscc", _("is required")))
-    elif (why := uscc_error(uscc)) is not None:
-        errors.append(FieldError("uscc", why))
+    uscc = _uscc(raw.get("uscc"), errors)
     line_code = text(raw.get("line_code"))
     if not line_code:
         errors.append(FieldError("line_code", _("is required")))
@@ -334,11 +345,7 @@ class LicenceInput:
 
 def clean_licence(raw: dict[str, Any], lookups: Lookups) -> tuple[LicenceInput | None, list[FieldError]]:
     errors: list[FieldError] = []
-    uscc = text(raw.get("uscc")).upper()
-    if not uscc:
-        errors.append(FieldError("uscc", _("is required")))
-    elif (why := uscc_error(uscc)) is not None:
-        errors.append(FieldError("uscc", why))
+    uscc = _uscc(raw.get("uscc"), errors)
     kind = _choice(raw.get("kind"), "kind", Licence.Kind.choices, errors)
     number = text(raw.get("number"))
     if not number:
