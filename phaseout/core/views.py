@@ -1,5 +1,8 @@
-from django.http import HttpResponse
+from django.shortcuts import render
+
+from phaseout.registry.selectors import dashboard
 
 
 def home(request):
-    return HttpResponse("ok")
+    """The landing page: what the user's region (or enterprise) holds, by industry."""
+    return render(request, "core/home.html", {"dashboard": dashboard(user=request.user)})

@@ -1,8 +1,117 @@
-from django.http import Http404
+"""The registry workbench: search, line and enterprise pages. Permissions come from the
+URL table (accounts.permissions); region scope from accounts.access fetch helpers."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from phaseout.accounts.access import get_enterprise_for, get_line_for, visible_divisions
+from phaseout.registry import selectors
+from phaseout.registry.forms import EnterpriseForm, LineStatusForm, county_choices
+from phaseout.registry.services import enterprise_update, line_status_set
+from phaseout.registry.validation import (
+    Lookups,
+    RegistryInputError,
+    VersionConflict,
+    clean_enterprise,
+)
 
 
-def _pending(request, *args, **kwargs):
-    raise Http404
+def _query_without(request, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
-line_list = line_detail = line_status = enterprise_list = enterprise_detail = enterprise_edit = _pending
+def line_list(request):
+    options = selectors.FilterOptions.for_user(request.user)
+    filters, errors = selectors.parse_line_filters(request.GET, options=options)
+    lines = selectors.line_search(user=request.user, filters=filters)
+    paginator = selectors.CappedPaginator(lines, settings.REGISTRY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "registry/line_list.html", {
+        "page": page, "paginator": paginator, "options": options, "filters": filters,
+        "filter_errors": errors, "values": request.GET,
+        "query": request.GET.urlencode(),
+        "query_without_page": _query_without(request, "page"),
+        "query_without_sort": _query_without(request, "page", "sort"),
+        "sorts": selectors.LINE_SORTS,
+    })
+
+
+def line_detail(request, pk: int):
+    line = get_line_for(request.user, pk)
+    record = selectors.line_record(line=line)
+    form = LineStatusForm(initial={"status": line.status, "version": line.version})
+    return render(request, "registry/line_detail.html", {"record": record, "line": line,
+                                                         "form": form})
+
+
+@require_POST
+def line_status(request, pk: int):
+    line = get_line_for(request.user, pk, write=True)
+    form = LineStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            line_status_set(line=line, status=form.cleaned_data["status"],
+                            note=form.cleaned_data["note"], actor=request.user,
+                            expected_version=form.cleaned_data["version"])
+        except VersionConflict as exc:
+            messages.error(request, str(exc))
+        except RegistryInputError as exc:
+            form.add_field_errors(exc.errors)
+        else:
+            messages.success(request, _("The status of line %(code)s was changed.")
+                             % {"code": line.line_code})
+            return redirect("registry:line-detail", pk=line.pk)
+    record = selectors.line_record(line=line)
+    return render(request, "registry/line_detail.html", {"record": record, "line": line,
+                                                         "form": form}, status=400)
+
+
+def enterprise_list(request):
+    q = request.GET.get("q", "").strip()[:120]
+    enterprises = selectors.enterprise_search(user=request.user, q=q)
+    paginator = selectors.CappedPaginator(enterprises, settings.REGISTRY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "registry/enterprise_list.html", {
+        "page": page, "paginator": paginator, "q": q,
+        "query_without_page": _query_without(request, "page"),
+    })
+
+
+def enterprise_detail(request, uscc: str):
+    enterprise = get_enterprise_for(request.user, uscc)
+    archive = selectors.enterprise_archive(enterprise=enterprise)
+    return render(request, "registry/enterprise_detail.html", {"archive": archive,
+                                                               "enterprise": enterprise})
+
+
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request, uscc: str):
+    enterprise = get_enterprise_for(request.user, uscc, write=True)
+    counties = county_choices(visible_divisions(request.user))
+    if request.method == "GET":
+        form = EnterpriseForm(initial=EnterpriseForm.initial_for(enterprise), counties=counties)
+        return render(request, "registry/enterprise_form.html", {"form": form,
+                                                                 "enterprise": enterprise})
+    form = EnterpriseForm(request.POST, counties=counties)
+    if form.is_valid():
+        data, errors = clean_enterprise(form.raw(enterprise), Lookups.load())
+        form.add_field_errors(errors)
+        if data is not None:
+            try:
+                enterprise_update(enterprise=enterprise, data=data, actor=request.user,
+                                  expected_version=form.cleaned_data["version"])
+            except VersionConflict as exc:
+                form.add_error(None, str(exc))
+            except RegistryInputError as exc:
+                form.add_field_errors(exc.errors)
+            else:
+                messages.success(request, _("The enterprise was saved."))
+                return redirect("registry:enterprise-detail", uscc=enterprise.uscc)
+    return render(request, "registry/enterprise_form.html",
+                  {"form": form, "enterprise": enterprise}, status=400)
