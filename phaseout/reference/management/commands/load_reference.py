@@ -8,6 +8,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = reference_load()
+        if options["verbosity"] == 0:
+            return
         if report.unchanged:
             self.stdout.write("Reference data already up to date: nothing changed.")
             return
