@@ -26,8 +26,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fast_and_chinese(settings):
+    from django.core.cache import cache
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "zh-hans"
+    # Cached figures (the home dashboard) must not leak from one test into the next.
+    cache.clear()
 
 
 def division(code: str, level: str = "") -> Division:

@@ -71,3 +71,15 @@ def test_it_logs_in_through_the_login_form(shaoguan_official):
                            {"username": "shaoguan", "password": "demo-password-1"})
     assert response.status_code == 302
     assert client.get(reverse("core:home")).status_code == 200
+
+
+@pytest.mark.req("P1")
+@pytest.mark.django_db
+def test_it_serves_the_regional_figures_from_cache_within_a_minute(
+        registry, shaoguan_official, django_assert_num_queries):
+    from phaseout.registry.selectors import dashboard
+
+    first = dashboard(user=shaoguan_official)
+    with django_assert_num_queries(0):
+        again = dashboard(user=shaoguan_official)
+    assert again.line_count == first.line_count == 3
