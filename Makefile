@@ -44,7 +44,7 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock
 
 messages: $(STAMP)
-	$(BIN)/phaseout makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/phaseout makemessages --no-obsolete -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
 	$(BIN)/phaseout compilemessages --ignore '.venv/*'
 
 clean:

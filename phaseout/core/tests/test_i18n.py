@@ -81,3 +81,12 @@ def test_it_shows_the_search_in_chinese_then_in_english_after_switching(registry
     assert "生产线登记查询" not in html
     # Industry and equipment names switch to their English names too.
     assert "Blast furnace" in html
+
+
+@pytest.mark.req("P1")
+@pytest.mark.django_db
+def test_it_stays_chinese_for_a_browser_that_prefers_english(client, shaoguan_official):
+    client.force_login(shaoguan_official)
+    response = client.get(reverse("registry:line-list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "zh-hans"
+    assert "生产线" in response.content.decode()
