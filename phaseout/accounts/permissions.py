@@ -23,6 +23,8 @@ URL_PERMISSIONS: dict[str, str] = {
     "registry:line-export": "registry.export_registry",
     "registry:line-detail": "registry.view_productionline",
     "registry:line-status": "registry.change_productionline",
+    "registry:indicator-add": "registry.add_indicator",
+    "registry:indicator-evidence": "registry.view_indicator",
     "registry:enterprise-list": "registry.view_enterprise",
     "registry:enterprise-detail": "registry.view_enterprise",
     "registry:enterprise-edit": "registry.change_enterprise",

@@ -5,8 +5,8 @@ choices the user may pick and maps validation errors back onto its fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from phaseout.reference.models import Division, Industry
-from phaseout.registry.models import Enterprise, ProductionLine
+from phaseout.reference.models import Division, IndicatorKind, Industry
+from phaseout.registry.models import Enterprise, Indicator, ProductionLine
 from phaseout.registry.validation import FieldError
 
 # validation.clean_enterprise names fields by their import column; the form by its own.
@@ -73,6 +73,34 @@ class LineStatusForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}),
                            help_text=_("e.g. the rectification notice number"))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def add_field_errors(self, errors: list[FieldError]) -> None:
+        for error in errors:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+
+
+class IndicatorForm(forms.Form):
+    """A measured value for the line, with its source and an optional evidence file."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("Indicator"))
+    value = forms.CharField(label=_("Value"), max_length=30)
+    source = forms.ChoiceField(label=_("Source"), choices=Indicator.Source.choices)
+    evidence = forms.FileField(label=_("Evidence file"), required=False,
+                               help_text=_("PDF, JPEG, PNG, XLSX or DOCX"))
+
+    def __init__(self, *args, line: ProductionLine, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = IndicatorKind.objects.filter(industries=line.industry_id).order_by("id")
+        self.units = {k.code: k.unit for k in kinds}
+        self.fields["kind"].choices = [(k.code, f"{k.name}（{k.unit}）") for k in kinds]
+
+    def raw(self, line: ProductionLine) -> dict:
+        """The dict validation.clean_indicator reads; the unit is the indicator's own."""
+        data = self.cleaned_data
+        return {"uscc": line.enterprise.uscc, "line_code": line.line_code, "year": data["year"],
+                "kind": data["kind"], "value": data["value"], "unit": self.units[data["kind"]],
+                "source": data["source"]}
 
     def add_field_errors(self, errors: list[FieldError]) -> None:
         for error in errors:

@@ -3,19 +3,25 @@ URL table (accounts.permissions); region scope from accounts.access fetch helper
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from phaseout.accounts.access import get_enterprise_for, get_line_for, visible_divisions
+from phaseout.lib.evidence import evidence_error
 from phaseout.registry import selectors
-from phaseout.registry.forms import EnterpriseForm, LineStatusForm, county_choices
-from phaseout.registry.services import enterprise_update, line_status_set
+from phaseout.registry.forms import EnterpriseForm, IndicatorForm, LineStatusForm, county_choices
+from phaseout.registry.models import Indicator
+from phaseout.registry.services import enterprise_update, indicator_record, line_status_set
 from phaseout.registry.validation import (
+    FieldError,
     Lookups,
     RegistryInputError,
     VersionConflict,
     clean_enterprise,
+    clean_indicator,
 )
 
 
@@ -42,12 +48,49 @@ def line_list(request):
     })
 
 
-def line_detail(request, pk: int):
-    line = get_line_for(request.user, pk)
+def _line_page(request, line, *, form=None, indicator_form=None, status=200):
     record = selectors.line_record(line=line)
-    form = LineStatusForm(initial={"status": line.status, "version": line.version})
-    return render(request, "registry/line_detail.html", {"record": record, "line": line,
-                                                         "form": form})
+    form = form or LineStatusForm(initial={"status": line.status, "version": line.version})
+    indicator_form = indicator_form or IndicatorForm(
+        line=line, initial={"year": timezone.localdate().year - 1})
+    return render(request, "registry/line_detail.html", {
+        "record": record, "line": line, "form": form, "indicator_form": indicator_form,
+    }, status=status)
+
+
+def line_detail(request, pk: int):
+    return _line_page(request, get_line_for(request.user, pk))
+
+
+@require_POST
+def indicator_add(request, pk: int):
+    line = get_line_for(request.user, pk, write=True)
+    form = IndicatorForm(request.POST, request.FILES, line=line)
+    if form.is_valid():
+        evidence = form.cleaned_data["evidence"]
+        data, errors = clean_indicator(form.raw(line), Lookups.load())
+        if evidence is not None and (why := evidence_error(evidence)) is not None:
+            errors.append(FieldError("evidence", why))
+        try:
+            if errors:
+                raise RegistryInputError(errors)
+            indicator_record(line=line, data=data, actor=request.user, evidence=evidence)
+        except RegistryInputError as exc:
+            form.add_field_errors(exc.errors)
+        else:
+            messages.success(request, _("The indicator was recorded."))
+            return redirect("registry:line-detail", pk=line.pk)
+    return _line_page(request, line, indicator_form=form, status=400)
+
+
+def indicator_evidence(request, pk: int):
+    """The evidence file of an indicator, for those who may see its line (never public)."""
+    indicator = get_object_or_404(Indicator.objects.select_related("line"), pk=pk)
+    get_line_for(request.user, indicator.line_id)
+    if not indicator.evidence:
+        raise Http404("No evidence file.")
+    return FileResponse(indicator.evidence.open("rb"), as_attachment=True,
+                        filename=indicator.evidence.name.rsplit("/", 1)[-1])
 
 
 @require_POST
@@ -67,9 +110,7 @@ def line_status(request, pk: int):
             messages.success(request, _("The status of line %(code)s was changed.")
                              % {"code": line.line_code})
             return redirect("registry:line-detail", pk=line.pk)
-    record = selectors.line_record(line=line)
-    return render(request, "registry/line_detail.html", {"record": record, "line": line,
-                                                         "form": form}, status=400)
+    return _line_page(request, line, form=form, status=400)
 
 
 def enterprise_list(request):
