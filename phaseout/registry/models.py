@@ -190,3 +190,42 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+
+class Violation(models.Model):
+    """A recorded breach found by a department: emissions above standard, a major accident
+    hazard, a failed product sample... The standards engine reads the ones open on the
+    assessment date (environment, safety and quality domains)."""
+
+    class Domain(models.TextChoices):
+        ENVIRONMENT = "environment", _("Environment")
+        SAFETY = "safety", _("Safety")
+        QUALITY = "quality", _("Quality")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="violations")
+    line = models.ForeignKey(ProductionLine, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="violations")
+    domain = models.CharField(max_length=12, choices=Domain.choices)
+    kind = models.CharField(_("kind"), max_length=60,
+                            help_text=_("e.g. emission above standard, major accident hazard"))
+    serious = models.BooleanField(_("serious"), default=False)
+    found_on = models.DateField(_("found on"))
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    basis = models.CharField(_("legal basis"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-found_on", "-id"]
+        indexes = [models.Index(fields=["domain", "found_on"], name="violation_domain_found")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(resolved_on__isnull=True)
+                | models.Q(resolved_on__gte=models.F("found_on")),
+                name="violation_resolved_after_found"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_domain_display()} {self.kind} {self.found_on}"

@@ -15,6 +15,7 @@ from phaseout.registry.models import (
     Licence,
     LineStatusChange,
     ProductionLine,
+    Violation,
 )
 from phaseout.registry.validation import (
     EnterpriseInput,
@@ -376,3 +377,52 @@ def registry_import_apply(*, batch: ImportBatch, actor) -> int:
     changes += _import_indicators(batch)
     changes += _import_licences(batch)
     return audit_record_many(actor=actor, changes=changes)
+
+
+@transaction.atomic
+def violation_record(*, enterprise: Enterprise, domain: str, kind: str, found_on, basis: str,
+                     actor, line: ProductionLine | None = None, serious: bool = False,
+                     description: str = "") -> Violation:
+    """Record a breach found by a department (environment, safety or quality).
+
+    Raises: RegistryInputError for an unknown domain, a missing basis, a date in the future
+    or a line of another enterprise.
+    """
+    errors = []
+    if domain not in Violation.Domain.values:
+        errors.append(FieldError("domain", _("%(v)s is not a domain") % {"v": domain}))
+    if not basis.strip():
+        errors.append(FieldError("basis", _("give the law or standard that was breached")))
+    if found_on > timezone.localdate():
+        errors.append(FieldError("found_on", _("%(v)s is in the future") % {"v": found_on}))
+    if line is not None and line.enterprise_id != enterprise.pk:
+        errors.append(FieldError("line", _("the line belongs to another enterprise")))
+    if errors:
+        raise RegistryInputError(errors)
+    violation = Violation.objects.create(
+        enterprise=enterprise, line=line, domain=domain, kind=kind, serious=serious,
+        found_on=found_on, basis=basis, description=description, recorded_by=actor)
+    audit_record(actor=actor, action="violation.record", object_type="violation",
+                 object_id=violation.pk,
+                 after={"enterprise": enterprise.uscc, "line": line.pk if line else None,
+                        "domain": domain, "kind": kind, "serious": serious,
+                        "found_on": found_on, "basis": basis})
+    return violation
+
+
+@transaction.atomic
+def violation_resolve(*, violation: Violation, resolved_on, actor, note: str = "") -> Violation:
+    """Mark a violation as corrected on a date (after re-inspection).
+
+    Raises: RegistryInputError if the date is before it was found or in the future.
+    """
+    locked = Violation.objects.select_for_update().get(pk=violation.pk)
+    if resolved_on < locked.found_on or resolved_on > timezone.localdate():
+        raise RegistryInputError([FieldError("resolved_on", _(
+            "must be between the day it was found (%(a)s) and today") % {"a": locked.found_on})])
+    before = {"resolved_on": locked.resolved_on}
+    locked.resolved_on = resolved_on
+    locked.save(update_fields=["resolved_on"])
+    audit_record(actor=actor, action="violation.resolve", object_type="violation",
+                 object_id=locked.pk, before=before, after={"resolved_on": resolved_on}, note=note)
+    return locked

@@ -1,0 +1,3 @@
+"""Rule modules, one per domain. Importing this package registers every rule."""
+
+from phaseout.standards.rules import eliminated  # noqa: F401
