@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "phaseout.accounts",
     "phaseout.audit",
     "phaseout.registry",
+    "phaseout.standards",
 ]
 
 MIDDLEWARE = [

@@ -103,8 +103,11 @@ def _listed(facts: Facts, ctx: Context, equipment: tuple[str, ...], param: str,
             exempt: np.ndarray | None = None) -> Outcome:
     of_type = facts.is_("equipment", *equipment)
     applies = of_type & ~exempt if exempt is not None else of_type
-    listed = bool(ctx.param(param))
-    return _with_exemption(flag(applies, np.full(facts.n, listed)), of_type, exempt)
+    listed = ctx.param(param)
+    if listed is None:  # no edition in force lists the item: as in _at_or_below
+        nowhere = np.zeros(facts.n, dtype=bool)
+        return flag(nowhere, nowhere)
+    return _with_exemption(flag(applies, np.full(facts.n, bool(listed))), of_type, exempt)
 
 
 @rule(id="eliminated.steel.induction_furnace", label="工频和中频感应炉（地条钢、普碳钢、不锈钢冶炼）",

@@ -1,0 +1,232 @@
+"""Running the annual assessment: every judged line against every rule in force, in one
+vectorised pass, stored with the parameter set and facts it used.
+
+A run is a row that moves queued → running → done (or failed). `assessment_execute` claims a
+queued run with a conditional update (so two workers never run it twice), loads the facts,
+judges, and writes findings and surcharges in ONE transaction: a run that fails leaves no
+findings behind. A run whose parameters and facts are identical to the last finished run of
+the same year, date and scope stores nothing new and points at it (`same_as`), so
+re-running changes nothing downstream."""
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from phaseout.audit.services import audit_record
+from phaseout.lib.bulk import Batch, bulk_insert
+from phaseout.reference.models import Division
+from phaseout.standards.engine import (
+    NOT_APPLICABLE,
+    PASS,
+    VERDICT_NAMES,
+    Evaluation,
+    Facts,
+    evaluate,
+)
+from phaseout.standards.facts import facts_load
+from phaseout.standards.models import AssessmentRun, Finding
+from phaseout.standards.params import ParameterSet, current_parameters
+
+Progress = Callable[[str, int], None]
+
+
+class AssessmentError(Exception):
+    pass
+
+
+def facts_digest(facts: Facts) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(facts.columns):
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(facts.columns[name]).tobytes())
+    return digest.hexdigest()
+
+
+def params_used(evaluation: Evaluation) -> dict:
+    used: dict[str, dict] = {}
+    for result in evaluation.results:
+        for name, ref in result.used.items():
+            used[name] = {"value": ref.value, "unit": ref.unit, "start": ref.start.isoformat(),
+                          "basis": ref.basis, "status": ref.status}
+    return used
+
+
+@transaction.atomic
+def assessment_request(*, year: int, as_of: dt.date, actor, scope: Division | None = None
+                       ) -> AssessmentRun:
+    """Queue an assessment of `year` under the law in force on `as_of`.
+
+    Raises: AssessmentError for a year in the future or a date before the year.
+    """
+    today = timezone.localdate()
+    if year > today.year:
+        raise AssessmentError(f"{year} has not begun: assess a past or the current year.")
+    if as_of.year < year:
+        raise AssessmentError(f"The as-of date {as_of} lies before the assessed year {year}.")
+    run = AssessmentRun.objects.create(year=year, as_of=as_of, scope=scope, requested_by=actor)
+    audit_record(actor=actor, action="assessment.request", object_type="assessment_run",
+                 object_id=run.pk, after={"year": year, "as_of": as_of,
+                                          "scope": scope.code if scope else None})
+    return run
+
+
+def assessment_claim(run: AssessmentRun) -> bool:
+    """Take a queued run for this worker; False if another worker already has it."""
+    claimed = AssessmentRun.objects.filter(pk=run.pk, status=AssessmentRun.Status.QUEUED).update(
+        status=AssessmentRun.Status.RUNNING, started_at=timezone.now(), phase="claimed")
+    return claimed == 1
+
+
+def _progress(run: AssessmentRun, phase: str, percent: int) -> None:
+    # Autocommit update outside the writing transaction, so the page that polls sees it.
+    AssessmentRun.objects.filter(pk=run.pk).update(phase=phase, progress=percent)
+
+
+def _scope_filter(scope: Division | None) -> dict:
+    if scope is None or scope.level == Division.Level.PROVINCE:
+        return {}
+    if scope.level == Division.Level.CITY:
+        return {"city_id": scope.pk}
+    return {"county_id": scope.pk}
+
+
+def _previous_identical(run: AssessmentRun) -> AssessmentRun | None:
+    return (AssessmentRun.objects.filter(
+        status=AssessmentRun.Status.DONE, year=run.year, as_of=run.as_of, scope=run.scope,
+        params_digest=run.params_digest, facts_digest=run.facts_digest, same_as__isnull=True)
+        .exclude(pk=run.pk).order_by("-id").first())
+
+
+def _counts(facts: Facts, evaluation: Evaluation) -> dict:
+    """Totals for the dashboard: per city, industry and domain, the lines and capacity in each
+    verdict, and per line-level: lines failing any rule of a domain."""
+    rows: dict[tuple, list[float]] = {}
+    capacity = np.nan_to_num(facts["capacity"])
+    industry_names = {v: k for k, v in facts.vocab["industry"].items()}
+    for result in evaluation.results:
+        verdict = result.outcome.verdict
+        judged = verdict != NOT_APPLICABLE
+        if not judged.any():
+            continue
+        keys = np.stack([facts["city_id"][judged], facts["industry"][judged],
+                         verdict[judged].astype(np.int64)], axis=1)
+        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+        n = np.bincount(inverse.ravel(), minlength=len(unique))
+        cap = np.bincount(inverse.ravel(), weights=capacity[judged], minlength=len(unique))
+        for (city, industry, code), count, total in zip(unique, n, cap, strict=True):
+            key = (int(city), industry_names.get(int(industry), "?"), result.rule.domain,
+                   VERDICT_NAMES[int(code)])
+            entry = rows.setdefault(key, [0, 0.0])
+            entry[0] += int(count)
+            entry[1] += float(total)
+    return {"by_city_industry_domain_verdict": [[*k, v[0], round(v[1], 4)]
+                                                for k, v in sorted(rows.items())]}
+
+
+def _finding_batch(run: AssessmentRun, facts: Facts, evaluation: Evaluation) -> Batch | None:
+    columns: dict[str, list] = {k: [] for k in (
+        "line_id", "enterprise_id", "city_id", "county_id", "rule_id", "domain", "path",
+        "verdict", "measured", "limit")}
+    for result in evaluation.results:
+        outcome = result.outcome
+        stored = np.flatnonzero((outcome.verdict != PASS) & (outcome.verdict != NOT_APPLICABLE))
+        if not len(stored):
+            continue
+        n = len(stored)
+        columns["line_id"].extend(facts["line_id"][stored].tolist())
+        columns["enterprise_id"].extend(facts["enterprise_id"][stored].tolist())
+        columns["city_id"].extend(facts["city_id"][stored].tolist())
+        columns["county_id"].extend(facts["county_id"][stored].tolist())
+        columns["rule_id"].extend([result.rule.id] * n)
+        columns["domain"].extend([result.rule.domain] * n)
+        columns["path"].extend([result.rule.path] * n)
+        columns["verdict"].extend(VERDICT_NAMES[int(v)] for v in outcome.verdict[stored])
+        for name, values in (("measured", outcome.measured), ("limit", outcome.limit)):
+            if values is None:
+                columns[name].extend([None] * n)
+            else:
+                columns[name].extend(None if np.isnan(x) else float(x) for x in values[stored])
+    if not columns["line_id"]:
+        return None
+    return Batch(Finding, columns, {"run_id": run.pk})
+
+
+def _write_results(run: AssessmentRun, facts: Facts, evaluation: Evaluation,
+                   extra_writers: list[Callable[[AssessmentRun], None]]) -> None:
+    batch = _finding_batch(run, facts, evaluation)
+    if batch is not None:
+        bulk_insert(batch)
+    for writer in extra_writers:
+        writer(run)
+
+
+def assessment_execute(run: AssessmentRun, *, params: ParameterSet | None = None,
+                       progress: Progress | None = None) -> AssessmentRun:
+    """Judge the run's lines and store the results (the run must be claimed first).
+
+    Raises: AssessmentError if the run was not claimed; any failure marks the run failed
+    and leaves no findings.
+    """
+    if not AssessmentRun.objects.filter(pk=run.pk, status=AssessmentRun.Status.RUNNING).exists():
+        raise AssessmentError(f"Run #{run.pk} is not claimed by this worker.")
+    report = progress or (lambda phase, pct: None)
+    try:
+        return _execute(run, params or current_parameters(), report)
+    except Exception as exc:
+        AssessmentRun.objects.filter(pk=run.pk).update(
+            status=AssessmentRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}",
+            finished_at=timezone.now())
+        raise
+
+
+def _execute(run: AssessmentRun, params: ParameterSet, report: Progress) -> AssessmentRun:
+    _progress(run, "loading", 5)
+    report("loading", 5)
+    facts = facts_load(year=run.year, on=run.as_of, **_scope_filter(run.scope))
+    run.facts_digest, run.params_digest = facts_digest(facts), params.digest
+    run.line_count = facts.n
+    _progress(run, "judging", 40)
+    report("judging", 40)
+    evaluation = evaluate(facts, on=run.as_of, params=params)
+    run.rule_ids = [r.rule.id for r in evaluation.results]
+    run.params_used = params_used(evaluation)
+    previous = _previous_identical(run)
+    _progress(run, "writing", 70)
+    report("writing", 70)
+    with transaction.atomic():
+        if previous is not None:
+            run.same_as, run.counts = previous, previous.counts
+        else:
+            run.counts = _counts(facts, evaluation)
+            _write_results(run, facts, evaluation, _extra_writers(facts, evaluation, params))
+        run.status, run.phase, run.progress = AssessmentRun.Status.DONE, "done", 100
+        run.finished_at = timezone.now()
+        run.save()
+        audit_record(actor=run.requested_by, action="assessment.run",
+                     object_type="assessment_run", object_id=run.pk,
+                     after={"year": run.year, "as_of": run.as_of, "lines": run.line_count,
+                            "params_digest": run.params_digest,
+                            "facts_digest": run.facts_digest,
+                            "same_as": previous.pk if previous else None})
+    report("done", 100)
+    return run
+
+
+def _extra_writers(facts: Facts, evaluation: Evaluation, params: ParameterSet) -> list:
+    from phaseout.standards.surcharges import surcharge_writer
+
+    return [surcharge_writer(facts, evaluation, params)]
+
+
+def assessment_run(*, year: int, as_of: dt.date, actor, scope: Division | None = None,
+                   progress: Progress | None = None) -> AssessmentRun:
+    """Queue, claim and execute an assessment in this process (the `assess` command)."""
+    run = assessment_request(year=year, as_of=as_of, actor=actor, scope=scope)
+    if not assessment_claim(run):
+        raise AssessmentError(f"Run #{run.pk} was claimed by another worker.")
+    run.refresh_from_db()
+    return assessment_execute(run, progress=progress)
