@@ -135,6 +135,7 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "phaseout@localhost")
 
 REGISTRY_PAGE_SIZE = env_int("REGISTRY_PAGE_SIZE", "50")
+ASSESSMENT_INLINE = env_bool("ASSESSMENT_INLINE", "false")  # run assessments in the web process
 
 LOGGING = {
     "version": 1,

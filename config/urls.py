@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("phaseout.accounts.urls")),
     path("registry/", include("phaseout.registry.urls")),
     path("audit/", include("phaseout.audit.urls")),
+    path("standards/", include("phaseout.standards.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -32,6 +32,14 @@ URL_PERMISSIONS: dict[str, str] = {
     "registry:template": "registry.import_registry",
     # audit
     "audit:entry-list": "audit.view_auditentry",
+    # standards engine: assessment results, runs, what-if, surcharge calculator
+    "standards:dashboard": "standards.view_results",
+    "standards:run-list": "standards.view_results",
+    "standards:run-create": "standards.run_assessment",
+    "standards:run-detail": "standards.view_results",
+    "standards:finding-list": "standards.view_results",
+    "standards:what-if": "standards.run_what_if",
+    "standards:calculator": LOGIN,
     # JSON API (django-ninja); the API's own auth class applies these
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
@@ -49,6 +57,9 @@ URL_PERMISSIONS: dict[str, str] = {
     "api:licence-list": "registry.view_licence",
     "api:licence-create": "registry.add_licence",
     "api:token-create": LOGIN,
+    "api:assessment-run-list": "standards.view_results",
+    "api:line-verdicts": "standards.view_results",
+    "api:surcharge-quote": LOGIN,
 }
 
 # The admin checks staff status itself; every admin URL falls under this prefix.

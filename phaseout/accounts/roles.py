@@ -18,6 +18,7 @@ ROLES: dict[str, dict[str, object]] = {
             "reference.view_equipmenttype", "reference.view_indicatorkind",
             "reference.view_industryscope", "reference.add_industryscope",
             "accounts.view_user", "accounts.add_user", "accounts.change_user",
+            "standards.view_results", "standards.run_assessment", "standards.run_what_if",
         ],
     },
     "coordinator": {
@@ -29,6 +30,7 @@ ROLES: dict[str, dict[str, object]] = {
             "registry.view_licence", "registry.add_licence", "registry.change_licence",
             "registry.import_registry", "registry.export_registry",
             "reference.add_industryscope", "audit.view_auditentry",
+            "standards.view_results", "standards.run_assessment", "standards.run_what_if",
         ],
     },
     "handler": {
@@ -39,6 +41,7 @@ ROLES: dict[str, dict[str, object]] = {
             "registry.view_indicator", "registry.add_indicator",
             "registry.view_licence", "registry.add_licence", "registry.change_licence",
             "registry.export_registry",
+            "standards.view_results", "standards.run_what_if",
         ],
     },
     "viewer": {
@@ -46,6 +49,7 @@ ROLES: dict[str, dict[str, object]] = {
         "permissions": [
             "registry.view_enterprise", "registry.view_productionline",
             "registry.view_indicator", "registry.view_licence", "registry.export_registry",
+            "standards.view_results", "standards.run_what_if",
         ],
     },
     "enterprise": {
@@ -53,6 +57,7 @@ ROLES: dict[str, dict[str, object]] = {
         "permissions": [
             "registry.view_enterprise", "registry.view_productionline",
             "registry.view_indicator", "registry.view_licence",
+            "standards.view_results",  # its own lines only (accounts.access)
         ],
     },
 }

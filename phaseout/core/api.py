@@ -105,5 +105,7 @@ def _not_found(request, exc: Http404):
 
 
 from phaseout.registry.api import router as registry_router  # noqa: E402
+from phaseout.standards.api import router as standards_router  # noqa: E402
 
 api.add_router("/", registry_router)
+api.add_router("/", standards_router)

@@ -23,6 +23,7 @@ from phaseout.registry.validation import (
     clean_enterprise,
     clean_indicator,
 )
+from phaseout.standards.selectors import line_verdicts
 
 
 def _query_without(request, *names: str) -> str:
@@ -53,8 +54,11 @@ def _line_page(request, line, *, form=None, indicator_form=None, status=200):
     form = form or LineStatusForm(initial={"status": line.status, "version": line.version})
     indicator_form = indicator_form or IndicatorForm(
         line=line, initial={"year": timezone.localdate().year - 1})
+    verdicts = (line_verdicts(line=line) if request.user.has_perm("standards.view_results")
+                else None)
     return render(request, "registry/line_detail.html", {
         "record": record, "line": line, "form": form, "indicator_form": indicator_form,
+        "verdicts": verdicts,
     }, status=status)
 
 

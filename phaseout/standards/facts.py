@@ -271,7 +271,8 @@ def facts_from_records(records: list[dict]) -> Facts:
         columns[f"unit:{kind}"] = np.array(units, dtype=np.int64)
         columns[f"src:{kind}"] = np.array(sources, dtype=np.int64)
     for kind in LICENCE_KINDS:
-        columns[f"licence:{kind}"] = np.array([kind in (r.get("licences") or []) for r in records])
+        columns[f"licence:{kind}"] = np.array([kind in (r.get("licences") or []) for r in records],
+                                              dtype=bool)
     for domain in VIOLATION_DOMAINS:
         columns[f"viol:{domain}"] = np.array(
             [float((r.get("violations") or {}).get(domain, 0)) for r in records])

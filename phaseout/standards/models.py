@@ -42,6 +42,11 @@ class AssessmentRun(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "id"], name="run_status")]
+        permissions = [
+            ("run_assessment", "Can run an assessment"),
+            ("view_results", "Can view assessment results"),
+            ("run_what_if", "Can compute the effect of proposed parameters"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} @ {self.as_of} #{self.pk}"
@@ -81,7 +86,9 @@ class Finding(models.Model):
 
 
 class Surcharge(models.Model):
-    """The differentiated electricity surcharge of a line in a run (rate > 0 only)."""
+    """The differentiated electricity surcharge of a line in a run: stored where a price rule
+    applies and the rate is above zero, or unknown (NULL) because an input is missing — so
+    missing data never reads as "no surcharge"."""
 
     run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="surcharges")
     line = models.ForeignKey("registry.ProductionLine", on_delete=models.CASCADE,
@@ -89,7 +96,7 @@ class Surcharge(models.Model):
     enterprise_id = models.BigIntegerField()
     city_id = models.BigIntegerField()
     price_rule = models.CharField(max_length=80)
-    rate = models.FloatField(help_text="yuan/kWh")
+    rate = models.FloatField(null=True, help_text="yuan/kWh; empty when an input is missing")
     electricity_kwh = models.FloatField(null=True)
     amount = models.FloatField(null=True, help_text="yuan per year")
 

@@ -30,6 +30,7 @@ PARAMS_DIR = Path(__file__).resolve().parent / "params"
 UNITS = {
     "kWh/t", "kgce/t", "kgce/wb", "gce/kWh", "yuan/kWh", "m3", "t", "kA", "MW", "t/d", "t/h",
     "m2", "kVA", "ratio", "percent", "bool", "date", "steps", "kWh/t/step", "count", "months",
+    "days",
 }
 STATUSES = {"confirmed", "provisional"}
 
@@ -145,8 +146,9 @@ def _parse_file(path: Path, root: Path) -> Parameter:
     name = rel.removesuffix(".yaml").replace("/", ".")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{rel}: not valid YAML ({exc}).") from exc
+    except (yaml.YAMLError, ValueError) as exc:
+        # PyYAML raises ValueError for an impossible date such as 2023-02-30.
+        raise ParameterError(f"{rel}: not valid YAML or an impossible date ({exc}).") from exc
     if not isinstance(data, dict):
         raise ParameterError(f"{rel}: expected keys description, unit, values.")
     for key in ("description", "unit", "values"):

@@ -2,6 +2,7 @@
 
 from phaseout.standards.rules import (
     eliminated,  # noqa: F401
+    energy,  # noqa: F401
     environment,  # noqa: F401
     quality,  # noqa: F401
     safety,  # noqa: F401
