@@ -24,6 +24,8 @@ URL_PERMISSIONS: dict[str, str] = {
     "registry:line-detail": "registry.view_productionline",
     "registry:line-status": "registry.change_productionline",
     "registry:indicator-add": "registry.add_indicator",
+    "registry:violation-add": "registry.add_violation",
+    "registry:violation-resolve": "registry.change_violation",
     "registry:indicator-evidence": "registry.view_indicator",
     "registry:enterprise-list": "registry.view_enterprise",
     "registry:enterprise-detail": "registry.view_enterprise",

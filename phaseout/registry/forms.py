@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from phaseout.reference.models import Division, IndicatorKind, Industry
-from phaseout.registry.models import Enterprise, Indicator, ProductionLine
+from phaseout.registry.models import Enterprise, Indicator, ProductionLine, Violation
 from phaseout.registry.validation import FieldError
 
 # validation.clean_enterprise names fields by their import column; the form by its own.
@@ -105,3 +105,34 @@ class IndicatorForm(forms.Form):
     def add_field_errors(self, errors: list[FieldError]) -> None:
         for error in errors:
             self.add_error(error.field if error.field in self.fields else None, error.message)
+
+
+class ViolationForm(forms.Form):
+    """A breach found by a department; the standards engine reads the open ones."""
+
+    domain = forms.ChoiceField(label=_("Domain"), choices=Violation.Domain.choices)
+    kind = forms.CharField(label=_("Kind of violation"), max_length=60,
+                           help_text=_("e.g. emission above standard, major accident hazard"))
+    serious = forms.BooleanField(label=_("Serious"), required=False)
+    line = forms.ChoiceField(label=_("Production line"), required=False)
+    found_on = forms.DateField(label=_("Found on"), widget=forms.DateInput(attrs={"type": "date"}))
+    basis = forms.CharField(label=_("Legal basis"), max_length=200,
+                            help_text=_("the law, standard or clause that was breached"))
+    description = forms.CharField(label=_("Description"), max_length=300, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, enterprise: Enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = {str(line.pk): line for line in enterprise.lines.order_by("line_code")}
+        self.fields["line"].choices = [("", _("The enterprise as a whole"))] + [
+            (pk, line.line_code) for pk, line in self.lines.items()]
+
+    def add_field_errors(self, errors: list[FieldError]) -> None:
+        for error in errors:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+
+
+class ViolationResolveForm(forms.Form):
+    resolved_on = forms.DateField(label=_("Resolved on"),
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Re-inspection record"), max_length=200)

@@ -263,6 +263,7 @@ class EnterpriseArchive:
     status_changes: list[LineStatusChange]
     audit_entries: list[AuditEntry]
     today: dt.date
+    violations: list = field(default_factory=list)
 
 
 def _grouped_by_year(indicators) -> list[tuple[int, list[Indicator]]]:
@@ -291,6 +292,7 @@ def enterprise_archive(*, enterprise: Enterprise, audit_limit: int = 50) -> Ente
         status_changes=list(status_changes),
         audit_entries=list(audit.order_by("-seq")[:audit_limit]),
         today=timezone.localdate(),
+        violations=list(enterprise.violations.select_related("line").order_by("-found_on", "-id")),
     )
 
 

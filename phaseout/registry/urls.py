@@ -13,6 +13,8 @@ urlpatterns = [
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
     path("enterprises/<str:uscc>/", views.enterprise_detail, name="enterprise-detail"),
     path("enterprises/<str:uscc>/edit/", views.enterprise_edit, name="enterprise-edit"),
+    path("enterprises/<str:uscc>/violations/", views.violation_add, name="violation-add"),
+    path("violations/<int:pk>/resolve/", views.violation_resolve_view, name="violation-resolve"),
     path("import/", views_import.import_upload, name="import"),
     path("templates/<slug:kind>.<slug:fmt>", views_import.template_download, name="template"),
 ]

@@ -12,9 +12,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 from phaseout.accounts.access import get_enterprise_for, get_line_for, visible_divisions
 from phaseout.lib.evidence import evidence_error
 from phaseout.registry import selectors
-from phaseout.registry.forms import EnterpriseForm, IndicatorForm, LineStatusForm, county_choices
-from phaseout.registry.models import Indicator
-from phaseout.registry.services import enterprise_update, indicator_record, line_status_set
+from phaseout.registry.forms import (
+    EnterpriseForm,
+    IndicatorForm,
+    LineStatusForm,
+    ViolationForm,
+    ViolationResolveForm,
+    county_choices,
+)
+from phaseout.registry.models import Indicator, Violation
+from phaseout.registry.services import (
+    enterprise_update,
+    indicator_record,
+    line_status_set,
+    violation_record,
+    violation_resolve,
+)
 from phaseout.registry.validation import (
     FieldError,
     Lookups,
@@ -128,11 +141,55 @@ def enterprise_list(request):
     })
 
 
-def enterprise_detail(request, uscc: str):
-    enterprise = get_enterprise_for(request.user, uscc)
+def _enterprise_page(request, enterprise, *, violation_form=None, status=200):
     archive = selectors.enterprise_archive(enterprise=enterprise)
-    return render(request, "registry/enterprise_detail.html", {"archive": archive,
-                                                               "enterprise": enterprise})
+    violation_form = violation_form or ViolationForm(
+        enterprise=enterprise, initial={"found_on": timezone.localdate()})
+    return render(request, "registry/enterprise_detail.html", {
+        "archive": archive, "enterprise": enterprise, "violation_form": violation_form,
+        "resolve_form": ViolationResolveForm(initial={"resolved_on": timezone.localdate()}),
+    }, status=status)
+
+
+def enterprise_detail(request, uscc: str):
+    return _enterprise_page(request, get_enterprise_for(request.user, uscc))
+
+
+@require_POST
+def violation_add(request, uscc: str):
+    enterprise = get_enterprise_for(request.user, uscc, write=True)
+    form = ViolationForm(request.POST, enterprise=enterprise)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            violation_record(enterprise=enterprise, line=form.lines.get(data["line"]),
+                             domain=data["domain"], kind=data["kind"], serious=data["serious"],
+                             found_on=data["found_on"], basis=data["basis"],
+                             description=data["description"], actor=request.user)
+        except RegistryInputError as exc:
+            form.add_field_errors(exc.errors)
+        else:
+            messages.success(request, _("The violation was recorded."))
+            return redirect("registry:enterprise-detail", uscc=enterprise.uscc)
+    return _enterprise_page(request, enterprise, violation_form=form, status=400)
+
+
+@require_POST
+def violation_resolve_view(request, pk: int):
+    violation = get_object_or_404(Violation, pk=pk)
+    enterprise = get_enterprise_for(request.user, violation.enterprise.uscc, write=True)
+    form = ViolationResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            violation_resolve(violation=violation, resolved_on=form.cleaned_data["resolved_on"],
+                              note=form.cleaned_data["note"], actor=request.user)
+        except RegistryInputError as exc:
+            messages.error(request, "; ".join(e.message for e in exc.errors))
+        else:
+            messages.success(request, _("The violation was marked resolved."))
+    else:
+        messages.error(request, _("Give the date and the re-inspection record."))
+    return redirect("registry:enterprise-detail", uscc=enterprise.uscc)
 
 
 @require_http_methods(["GET", "POST"])
