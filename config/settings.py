@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "phaseout.audit",
     "phaseout.registry",
     "phaseout.standards",
+    "phaseout.cases",
 ]
 
 MIDDLEWARE = [

@@ -96,3 +96,42 @@ def get_line_for(user, pk: int, *, write: bool = False) -> ProductionLine:
     if write and not can_write(user):
         raise Http404("No such production line in your area.")
     return line
+
+
+def case_scope(user) -> Q:
+    """Cases in the user's region, of the user's department; the industry department leads the
+    coordination (P1) and sees every department's cases in its region. An enterprise account
+    sees its own cases."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.enterprise_id is not None:
+        return Q(enterprise_id=user.enterprise_id)
+    region = _division_q(user)
+    if user.is_superuser or region == NOTHING:
+        return region
+    if user.department_id is None:
+        return NOTHING
+    if user.department.code == "industry":
+        return region
+    return region & Q(department_id=user.department_id)
+
+
+def visible_cases(user):
+    from phaseout.cases.models import Case
+
+    return Case.objects.filter(case_scope(user))
+
+
+def get_case_for(user, pk: int, *, write: bool = False):
+    """The case if the user may see it (and act on it, with write=True); else 404."""
+    from phaseout.cases.models import Case
+
+    try:
+        case = visible_cases(user).select_related(
+            "line", "enterprise", "department", "city", "county").get(pk=pk)
+    except Case.DoesNotExist as exc:
+        raise Http404("No such case in your area.") from exc
+    if write and (not can_write(user) or (not user.is_superuser
+                                          and user.department_id != case.department_id)):
+        raise Http404("No such case in your area.")
+    return case

@@ -8,6 +8,7 @@ ROLES: dict[str, dict[str, object]] = {
     "administrator": {
         "label": "管理员",
         "permissions": [
+            "cases.view_case", "cases.handle_case", "cases.approve_case",
             "registry.view_enterprise", "registry.add_enterprise", "registry.change_enterprise",
             "registry.view_productionline", "registry.add_productionline",
             "registry.change_productionline", "registry.view_indicator", "registry.add_indicator",
@@ -25,6 +26,7 @@ ROLES: dict[str, dict[str, object]] = {
     "coordinator": {
         "label": "统筹协调",
         "permissions": [
+            "cases.view_case", "cases.handle_case", "cases.approve_case",
             "registry.view_enterprise", "registry.add_enterprise", "registry.change_enterprise",
             "registry.view_productionline", "registry.add_productionline",
             "registry.change_productionline", "registry.view_indicator", "registry.add_indicator",
@@ -38,6 +40,7 @@ ROLES: dict[str, dict[str, object]] = {
     "handler": {
         "label": "经办",
         "permissions": [
+            "cases.view_case", "cases.handle_case",
             "registry.view_enterprise", "registry.change_enterprise",
             "registry.view_productionline", "registry.change_productionline",
             "registry.view_indicator", "registry.add_indicator",
@@ -50,6 +53,7 @@ ROLES: dict[str, dict[str, object]] = {
     "viewer": {
         "label": "查看",
         "permissions": [
+            "cases.view_case",
             "registry.view_enterprise", "registry.view_productionline",
             "registry.view_indicator", "registry.view_licence", "registry.export_registry",
             "registry.view_violation",
@@ -59,6 +63,7 @@ ROLES: dict[str, dict[str, object]] = {
     "enterprise": {
         "label": "企业用户",
         "permissions": [
+            "cases.view_case",
             "registry.view_enterprise", "registry.view_productionline",
             "registry.view_indicator", "registry.view_licence",
             "standards.view_results",  # its own lines only (accounts.access)

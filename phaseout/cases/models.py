@@ -1,0 +1,190 @@
+"""Enforcement cases: one per production line and legal path while open, with an
+append-only history, stored deadlines the sweep finds by index, pending decisions and
+evidence files."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from phaseout.cases.workflow import CasePath, State
+
+
+class Case(models.Model):
+    class Source(models.TextChoices):
+        ASSESSMENT = "assessment", _("Annual assessment")
+        INSPECTION = "inspection", _("Inspection")
+        TIP_OFF = "tip_off", _("Tip-off")
+        MANUAL = "manual", _("Entered by hand")
+
+    number = models.CharField(max_length=40, unique=True)
+    path = models.CharField(max_length=20, choices=CasePath.choices)
+    state = models.CharField(max_length=30, choices=State.choices)
+    line = models.ForeignKey("registry.ProductionLine", on_delete=models.PROTECT,
+                             related_name="cases")
+    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT,
+                                   related_name="cases")
+    # Copies of the line's place and the responsible department, for scoped lists by index.
+    city = models.ForeignKey("reference.Division", on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey("reference.Division", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("reference.Department", on_delete=models.PROTECT,
+                                   related_name="cases")
+    source = models.CharField(max_length=12, choices=Source.choices)
+    source_ref = models.CharField(max_length=120, blank=True)
+    rule_ids = models.JSONField(default=list, blank=True)
+    opened_on = models.DateField()
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    closed_on = models.DateField(null=True, blank=True)
+    extension_used = models.BooleanField(default=False)
+    # The newest assessment found the line passing the rules this case was opened for.
+    now_passing_since_run = models.BigIntegerField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            # At most one open case per line and path: opening is idempotent.
+            models.UniqueConstraint(fields=["line", "path"], condition=Q(closed_on__isnull=True),
+                                    name="one_open_case_per_line_and_path"),
+        ]
+        indexes = [models.Index(fields=["city", "state"], name="case_city_state"),
+                   models.Index(fields=["department", "state"], name="case_department_state")]
+        permissions = [
+            ("handle_case", "Can take action steps and propose decisions on cases"),
+            ("approve_case", "Can approve decisions on cases"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseEvent(models.Model):
+    """Append-only history of a case."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Opened")
+        TRANSITION = "transition", _("State changed")
+        PROPOSED = "proposed", _("Decision proposed")
+        REJECTED = "rejected", _("Proposal rejected")
+        DEADLINE = "deadline", _("Deadline set")
+        OVERDUE = "overdue", _("Deadline passed")
+        ASSESSMENT = "assessment", _("Assessment note")
+        NOTE = "note", _("Note")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30, blank=True)
+    basis = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Case history is append-only.")
+        super().save(*args, **kwargs)
+
+
+class Deadline(models.Model):
+    class Kind(models.TextChoices):
+        RECTIFICATION = "rectification", _("Rectification")
+        EXTENSION = "extension", _("Extended rectification")
+        RECHECK = "recheck", _("Re-check")
+        DISMANTLING = "dismantling", _("Dismantling")
+        ACCEPTANCE = "acceptance", _("On-site acceptance")
+        REINSPECTION = "reinspection", _("Re-inspection")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    due_on = models.DateField()
+    nominal_on = models.DateField(help_text="before rolling past rest days (Civil Code Art. 203)")
+    provisional = models.BooleanField(default=False,
+                                      help_text="computed from a holiday calendar not yet official")
+    basis = models.CharField(max_length=200)
+    met_on = models.DateField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            # Used by the sweep command: open deadlines by due date.
+            models.Index(fields=["due_on"], name="deadline_open_due",
+                         condition=Q(met_on__isnull=True, overdue_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.due_on}"
+
+
+class Proposal(models.Model):
+    """A decision edge proposed by a handler, waiting for the department's approver."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="proposals")
+    to_state = models.CharField(max_length=30, choices=State.choices)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    proposed_at = models.DateTimeField()
+    note = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    approved = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        constraints = [models.UniqueConstraint(
+            fields=["case", "to_state"], condition=Q(decided_at__isnull=True),
+            name="one_pending_proposal_per_edge")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.to_state}"
+
+
+class Evidence(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="evidence")
+    file = models.FileField(upload_to="evidence/cases/%Y/")
+    description = models.CharField(max_length=200)
+    taken_on = models.DateField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["taken_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Notification(models.Model):
+    """An in-platform notice to a user (deadline passed, decision waiting)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,163 @@
+"""Opening cases from an assessment run, in bulk and idempotently: every line that fails a
+rule gets one open case per legal path (an already open case is kept, never duplicated), and
+an open case whose line now passes is noted as such once per run."""
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from phaseout.audit.services import Change, audit_record_many
+from phaseout.cases import deadlines as due
+from phaseout.cases.models import Case, CaseEvent, Deadline
+from phaseout.cases.services import _basis, _param
+from phaseout.cases.workflow import DEPARTMENT, FROM_RULE_PATH, INITIAL
+from phaseout.lib.bulk import Batch, bulk_insert, db_value
+from phaseout.reference.models import Department
+from phaseout.registry.models import ProductionLine
+from phaseout.standards.facts import JUDGED_STATUSES
+from phaseout.standards.models import AssessmentRun, Finding
+
+# Which deadline each path starts with, and the parameter that sets it.
+FIRST_DEADLINE = {
+    "energy": (Deadline.Kind.RECTIFICATION, "energy_rectification_months"),
+    "quality": (Deadline.Kind.RECTIFICATION, "quality_rectification_months"),
+    "eliminated": (Deadline.Kind.DISMANTLING, "dismantling_months"),
+}
+
+
+@dataclass
+class OpenReport:
+    run_id: int
+    created: int = 0
+    already_open: int = 0
+    noted_passing: int = 0
+
+
+def _failing_pairs(run: AssessmentRun) -> dict[tuple[int, str], list[str]]:
+    pairs: dict[tuple[int, str], list[str]] = defaultdict(list)
+    rows = (Finding.objects.filter(run=run.results_run, verdict="fail")
+            .values_list("line_id", "path", "rule_id").iterator(chunk_size=20000))
+    for line_id, rule_path, rule_id in rows:
+        pairs[(line_id, FROM_RULE_PATH[rule_path])].append(rule_id)
+    return pairs
+
+
+def _next_serials(departments: dict[str, Department], year: int) -> dict[str, int]:
+    serials = {}
+    for code, department in departments.items():
+        prefix = f"{department.code.upper()}-{year}-"
+        last = (Case.objects.filter(number__startswith=prefix).order_by("-number")
+                .values_list("number", flat=True).first())
+        serials[code] = int(last.rsplit("-", 1)[1]) if last else 0
+    return serials
+
+
+def _create(run: AssessmentRun, todo: list[tuple[int, str, list[str]]], opened_on: dt.date,
+            actor) -> int:
+    if not todo:
+        return 0
+    departments = {d.code: d for d in Department.objects.filter(code__in=set(DEPARTMENT.values()))}
+    serials = _next_serials(departments, opened_on.year)
+    places = dict((pk, (e, c, k)) for pk, e, c, k in ProductionLine.objects.filter(
+        pk__in=[t[0] for t in todo]).values_list("pk", "enterprise_id", "city_id", "county_id")
+        .iterator(chunk_size=20000))
+    now = timezone.now()
+    cases = []
+    for line_id, path, rules in todo:
+        code = DEPARTMENT[path]
+        serials[code] += 1
+        enterprise_id, city_id, county_id = places[line_id]
+        cases.append(Case(
+            number=f"{code.upper()}-{opened_on.year}-{serials[code]:06d}", path=path,
+            state=INITIAL[path], line_id=line_id, enterprise_id=enterprise_id, city_id=city_id,
+            county_id=county_id, department=departments[code], source=Case.Source.ASSESSMENT,
+            source_ref=f"run:{run.pk}", rule_ids=rules, opened_on=opened_on, opened_by=actor))
+    Case.objects.bulk_create(cases, batch_size=2000)
+    numbers = [c.number for c in cases]
+    ids = dict(Case.objects.filter(number__in=numbers).values_list("number", "id")) if any(
+        c.pk is None for c in cases) else {c.number: c.pk for c in cases}
+    _write_events_and_deadlines(cases, ids, opened_on, now, actor)
+    audit_record_many(actor=actor, changes=[
+        Change("case.open", "case", c.number, None,
+               {"path": c.path, "state": c.state, "line": c.line_id, "source": "assessment",
+                "run": run.pk, "rules": c.rule_ids}) for c in cases])
+    return len(cases)
+
+
+def _write_events_and_deadlines(cases, ids, opened_on, now, actor) -> None:
+    event_at, created_at = db_value(CaseEvent, "at", now), db_value(Deadline, "created_at", now)
+    firsts = {}
+    for path, (kind, param) in FIRST_DEADLINE.items():
+        result = due.months_period_end(opened_on, _param(param, opened_on))
+        firsts[path] = (kind, result, _basis(param, opened_on))
+    events = {k: [] for k in ("case_id", "at", "actor_id", "kind", "from_state", "to_state",
+                              "basis", "note", "data")}
+    deadlines = {k: [] for k in ("case_id", "kind", "due_on", "nominal_on", "provisional",
+                                 "basis", "met_on", "overdue_at", "created_at")}
+    for case in cases:
+        case_id = ids[case.number]
+        _append(events, case_id, event_at, actor, CaseEvent.Kind.OPENED, case.state, "",
+                {"source": "assessment", "source_ref": case.source_ref, "rules": case.rule_ids})
+        if case.path in firsts:
+            kind, result, basis = firsts[case.path]
+            for key, value in (("case_id", case_id), ("kind", kind), ("due_on", result.on),
+                               ("nominal_on", result.nominal), ("provisional", result.provisional),
+                               ("basis", basis), ("met_on", None), ("overdue_at", None),
+                               ("created_at", created_at)):
+                deadlines[key].append(value)
+            _append(events, case_id, event_at, None, CaseEvent.Kind.DEADLINE, "", basis,
+                    {"kind": kind, "due_on": result.on.isoformat(),
+                     "provisional": result.provisional})
+    bulk_insert(Batch(CaseEvent, events))
+    if deadlines["case_id"]:
+        bulk_insert(Batch(Deadline, deadlines))
+
+
+def _append(events, case_id, now, actor, kind, to_state, basis, data) -> None:
+    for key, value in (("case_id", case_id), ("at", now), ("actor_id", actor.pk if actor else None),
+                       ("kind", kind), ("from_state", ""), ("to_state", to_state),
+                       ("basis", basis), ("note", ""), ("data", json.dumps(data))):
+        events[key].append(value)
+
+
+def _note_passing(run: AssessmentRun, failing: set[tuple[int, str]], actor) -> int:
+    results = run.results_run
+    scope = {}
+    if run.scope is not None and run.scope.level in ("city", "county"):
+        scope = {f"{run.scope.level}_id": run.scope.pk}
+    open_cases = (Case.objects.filter(closed_on__isnull=True, source=Case.Source.ASSESSMENT,
+                                      line__status__in=JUDGED_STATUSES, **scope)
+                  .exclude(now_passing_since_run=results.pk)
+                  .values_list("pk", "line_id", "path"))
+    passing = [pk for pk, line_id, path in open_cases.iterator(chunk_size=20000)
+               if (line_id, path) not in failing]
+    now = timezone.now()
+    for start in range(0, len(passing), 5000):
+        chunk = passing[start:start + 5000]
+        Case.objects.filter(pk__in=chunk).update(now_passing_since_run=results.pk)
+        CaseEvent.objects.bulk_create([CaseEvent(
+            case_id=pk, at=now, actor=actor, kind=CaseEvent.Kind.ASSESSMENT,
+            note=f"The line passes the rules of this case in assessment run #{results.pk}.",
+            data={"run": results.pk}) for pk in chunk])
+    return len(passing)
+
+
+@transaction.atomic
+def cases_open_from_run(*, run: AssessmentRun, actor, opened_on: dt.date | None = None
+                        ) -> OpenReport:
+    """Open a case for every failing (line, path) of the run that has none open yet."""
+    opened_on = opened_on or timezone.localdate()
+    report = OpenReport(run.pk)
+    pairs = _failing_pairs(run)
+    open_now = set(Case.objects.filter(closed_on__isnull=True)
+                   .values_list("line_id", "path").iterator(chunk_size=20000))
+    todo = [(line_id, path, rules) for (line_id, path), rules in sorted(pairs.items())
+            if (line_id, path) not in open_now]
+    report.already_open = len(pairs) - len(todo)
+    report.created = _create(run, todo, opened_on, actor)
+    report.noted_passing = _note_passing(run, set(pairs), actor)
+    return report
