@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test test-fast check lint lock browser-deps bench clean messages
+.PHONY: demo test test-fast check lint lock browser-deps docs-deps bench clean messages
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) docs-deps
 	DEBUG=true $(BIN)/phaseout migrate --no-input
 	DEBUG=true $(BIN)/phaseout load_reference
 	DEBUG=true $(BIN)/phaseout demo
@@ -25,9 +25,15 @@ demo: $(STAMP)
 # Browser tests drive Debian's Chromium; install it (and CJK fonts) when missing.
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk $(DOCS_PACKAGES) >/dev/null; }
 
-test: $(STAMP) browser-deps
+# Official documents: WeasyPrint renders the PDFs with Pango (dlopened) and the Noto CJK fonts.
+DOCS_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+docs-deps: $(STAMP)
+	@{ $(BIN)/python -c 'import weasyprint' >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Serif CJK'; } || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DOCS_PACKAGES) >/dev/null; }
+
+test: $(STAMP) browser-deps docs-deps
 	$(BIN)/pytest
 
 test-fast: $(STAMP)

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "phaseout.registry",
     "phaseout.standards",
     "phaseout.cases",
+    "phaseout.disclosure",
+    "phaseout.credit",
+    "phaseout.documents",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +137,13 @@ X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "phaseout@localhost")
+
+# Provincial public credit platform (W2): push_credit POSTs the outbox there. Empty URL: the
+# command sends nothing and the pushes wait. The token may come from CREDIT_PLATFORM_TOKEN_FILE.
+CREDIT_PLATFORM_URL = env_str("CREDIT_PLATFORM_URL", "")
+CREDIT_PLATFORM_TOKEN = env_str("CREDIT_PLATFORM_TOKEN", "")
+CREDIT_TIMEOUT_SECONDS = env_int("CREDIT_TIMEOUT_SECONDS", "10")
+CREDIT_MAX_ATTEMPTS = env_int("CREDIT_MAX_ATTEMPTS", "30")
 
 REGISTRY_PAGE_SIZE = env_int("REGISTRY_PAGE_SIZE", "50")
 ASSESSMENT_INLINE = env_bool("ASSESSMENT_INLINE", "false")  # run assessments in the web process

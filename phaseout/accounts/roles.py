@@ -21,6 +21,8 @@ ROLES: dict[str, dict[str, object]] = {
             "reference.view_industryscope", "reference.add_industryscope",
             "accounts.view_user", "accounts.add_user", "accounts.change_user",
             "standards.view_results", "standards.run_assessment", "standards.run_what_if",
+            "disclosure.view_listsnapshot", "disclosure.publish_list",
+            "credit.view_creditrecord", "credit.retry_push",
         ],
     },
     "coordinator": {
@@ -35,6 +37,8 @@ ROLES: dict[str, dict[str, object]] = {
             "registry.view_violation", "registry.add_violation", "registry.change_violation",
             "reference.add_industryscope", "audit.view_auditentry",
             "standards.view_results", "standards.run_assessment", "standards.run_what_if",
+            "disclosure.view_listsnapshot", "disclosure.publish_list",
+            "credit.view_creditrecord", "credit.retry_push",
         ],
     },
     "handler": {
@@ -48,6 +52,7 @@ ROLES: dict[str, dict[str, object]] = {
             "registry.view_violation", "registry.add_violation", "registry.change_violation",
             "registry.export_registry",
             "standards.view_results", "standards.run_what_if",
+            "disclosure.view_listsnapshot", "credit.view_creditrecord",
         ],
     },
     "viewer": {
@@ -58,6 +63,7 @@ ROLES: dict[str, dict[str, object]] = {
             "registry.view_indicator", "registry.view_licence", "registry.export_registry",
             "registry.view_violation",
             "standards.view_results", "standards.run_what_if",
+            "disclosure.view_listsnapshot", "credit.view_creditrecord",
         ],
     },
     "enterprise": {

@@ -114,6 +114,8 @@ class Deadline(models.Model):
                                       help_text="computed from a holiday calendar not yet official")
     basis = models.CharField(max_length=200)
     met_on = models.DateField(null=True, blank=True)
+    # Made moot by a later step (a closure order ends the rectification period); kept.
+    cancelled_on = models.DateField(null=True, blank=True)
     overdue_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -122,11 +124,16 @@ class Deadline(models.Model):
         indexes = [
             # Used by the sweep command: open deadlines by due date.
             models.Index(fields=["due_on"], name="deadline_open_due",
-                         condition=Q(met_on__isnull=True, overdue_at__isnull=True)),
+                         condition=Q(met_on__isnull=True, overdue_at__isnull=True,
+                                     cancelled_on__isnull=True)),
         ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.due_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_on is None and self.overdue_at is None and self.cancelled_on is None
 
 
 class Proposal(models.Model):
@@ -188,3 +195,115 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ExitRecord(models.Model):
+    """How a line leaves production (T2, W2): dismantled, or sealed pending dismantling with
+    the enterprise's public pledge and an announcement on the provincial website. A failed
+    re-inspection orders the exit again, which opens a new round on the same case."""
+
+    class Method(models.TextChoices):
+        DISMANTLE = "dismantle", _("Dismantle the main equipment")
+        SEAL = "seal", _("Seal pending dismantling")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exits")
+    round = models.PositiveSmallIntegerField(default=1)
+    method = models.CharField(max_length=10, choices=Method.choices)
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    planned_at = models.DateTimeField()
+    pledge_text = models.TextField(blank=True)
+    pledge_on = models.DateField(null=True, blank=True)
+    announcement_text = models.TextField(blank=True)
+    announcement_on = models.DateField(null=True, blank=True)
+    announcement_url = models.URLField(max_length=300, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    archived_on = models.DateField(null=True, blank=True)
+    archive_note = models.CharField(max_length=500, blank=True)
+    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["case", "round"]
+        constraints = [models.UniqueConstraint(fields=["case", "round"],
+                                               name="one_exit_record_per_case_round")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.round} {self.method}"
+
+
+class ExitItem(models.Model):
+    """One exit measure done on site, each proven by a dated evidence file."""
+
+    class Kind(models.TextChoices):
+        MAIN_EQUIPMENT_DISMANTLED = "main_equipment_dismantled", _("Main equipment dismantled")
+        WATER_CUT = "water_cut", _("Water supply cut")
+        POWER_CUT = "power_cut", _("Power supply cut")
+        POWER_UNITS_REMOVED = "power_units_removed", _("Power units removed")
+        MAIN_EQUIPMENT_SEALED = "main_equipment_sealed", _("Main equipment sealed")
+
+    exit = models.ForeignKey(ExitRecord, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    done_on = models.DateField()
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["done_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.exit_id} {self.kind} {self.done_on}"
+
+
+class Acceptance(models.Model):
+    """The on-site acceptance of an exit, signed by two different officials (W2)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="acceptances")
+    exit = models.ForeignKey(ExitRecord, on_delete=models.CASCADE, related_name="acceptances")
+    accepted_on = models.DateField()
+    official_1 = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    official_2 = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    record = models.TextField()
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["accepted_on", "id"]
+        constraints = [models.CheckConstraint(
+            condition=~Q(official_1=models.F("official_2")),
+            name="acceptance_two_different_officials")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.accepted_on}"
+
+
+class Reinspection(models.Model):
+    """A re-inspection of closed capacity: has it resumed, or could it resume (T3)?"""
+
+    class Result(models.TextChoices):
+        PASSED = "passed", _("Passed: not resumed and cannot resume")
+        FAILED = "failed", _("Failed: resumed or able to resume")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reinspections")
+    due = models.ForeignKey(Deadline, null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+")
+    inspected_on = models.DateField()
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    result = models.CharField(max_length=8, choices=Result.choices)
+    note = models.CharField(max_length=500, blank=True)
+    evidence = models.ForeignKey(Evidence, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["inspected_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.inspected_on} {self.result}"

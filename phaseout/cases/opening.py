@@ -97,7 +97,7 @@ def _write_events_and_deadlines(cases, ids, opened_on, now, actor) -> None:
     events = {k: [] for k in ("case_id", "at", "actor_id", "kind", "from_state", "to_state",
                               "basis", "note", "data")}
     deadlines = {k: [] for k in ("case_id", "kind", "due_on", "nominal_on", "provisional",
-                                 "basis", "met_on", "overdue_at", "created_at")}
+                                 "basis", "met_on", "cancelled_on", "overdue_at", "created_at")}
     for case in cases:
         case_id = ids[case.number]
         _append(events, case_id, event_at, actor, CaseEvent.Kind.OPENED, case.state, "",
@@ -106,7 +106,8 @@ def _write_events_and_deadlines(cases, ids, opened_on, now, actor) -> None:
             kind, result, basis = firsts[case.path]
             for key, value in (("case_id", case_id), ("kind", kind), ("due_on", result.on),
                                ("nominal_on", result.nominal), ("provisional", result.provisional),
-                               ("basis", basis), ("met_on", None), ("overdue_at", None),
+                               ("basis", basis), ("met_on", None), ("cancelled_on", None),
+                               ("overdue_at", None),
                                ("created_at", created_at)):
                 deadlines[key].append(value)
             _append(events, case_id, event_at, None, CaseEvent.Kind.DEADLINE, "", basis,

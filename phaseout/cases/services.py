@@ -60,26 +60,43 @@ def _case_number(department: Department, year: int) -> str:
     # Numbered per department and year; the lock on the case row's insert keeps it unique
     # (a clash raises IntegrityError and the caller's transaction retries).
     prefix = f"{department.code.upper()}-{year}-"
-    last = (Case.objects.filter(number__startswith=prefix)
-            .aggregate(top=Max("number"))["top"])
+    last = Case.objects.filter(number__startswith=prefix).aggregate(top=Max("number"))["top"]
     serial = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{serial:06d}"
 
 
-def _event(case: Case, kind: str, actor, *, from_state="", to_state="", basis="", note="",
-           data=None) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, at=timezone.now(), actor=actor, kind=kind,
-                                    from_state=from_state, to_state=to_state, basis=basis,
-                                    note=note, data=data or {})
+def _event(
+    case: Case, kind: str, actor, *, from_state="", to_state="", basis="", note="", data=None
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        actor=actor,
+        kind=kind,
+        from_state=from_state,
+        to_state=to_state,
+        basis=basis,
+        note=note,
+        data=data or {},
+    )
 
 
 def _deadline(case: Case, kind: str, result: due.Due, basis: str) -> Deadline:
-    deadline = Deadline.objects.create(case=case, kind=kind, due_on=result.on,
-                                       nominal_on=result.nominal, provisional=result.provisional,
-                                       basis=basis)
-    _event(case, CaseEvent.Kind.DEADLINE, None, basis=basis,
-           data={"kind": kind, "due_on": result.on.isoformat(),
-                 "provisional": result.provisional})
+    deadline = Deadline.objects.create(
+        case=case,
+        kind=kind,
+        due_on=result.on,
+        nominal_on=result.nominal,
+        provisional=result.provisional,
+        basis=basis,
+    )
+    _event(
+        case,
+        CaseEvent.Kind.DEADLINE,
+        None,
+        basis=basis,
+        data={"kind": kind, "due_on": result.on.isoformat(), "provisional": result.provisional},
+    )
     return deadline
 
 
@@ -87,52 +104,109 @@ def _initial_deadlines(case: Case) -> None:
     on = case.opened_on
     if case.path == "energy":
         months = _param("energy_rectification_months", on)
-        _deadline(case, Deadline.Kind.RECTIFICATION, due.months_period_end(on, months),
-                  _basis("energy_rectification_months", on))
+        _deadline(
+            case,
+            Deadline.Kind.RECTIFICATION,
+            due.months_period_end(on, months),
+            _basis("energy_rectification_months", on),
+        )
     elif case.path == "quality":
         months = _param("quality_rectification_months", on)
-        _deadline(case, Deadline.Kind.RECTIFICATION, due.months_period_end(on, months),
-                  _basis("quality_rectification_months", on))
+        _deadline(
+            case,
+            Deadline.Kind.RECTIFICATION,
+            due.months_period_end(on, months),
+            _basis("quality_rectification_months", on),
+        )
     elif case.path == "eliminated":
         months = _param("dismantling_months", on)
-        _deadline(case, Deadline.Kind.DISMANTLING, due.months_period_end(on, months),
-                  _basis("dismantling_months", on))
+        _deadline(
+            case,
+            Deadline.Kind.DISMANTLING,
+            due.months_period_end(on, months),
+            _basis("dismantling_months", on),
+        )
 
 
-def case_open(*, line: ProductionLine, path: str, source: str, actor, opened_on: dt.date | None =
-              None, rule_ids: Iterable[str] = (), source_ref: str = "", note: str = "") -> tuple[
-                  Case, bool]:
+def case_open(
+    *,
+    line: ProductionLine,
+    path: str,
+    source: str,
+    actor,
+    opened_on: dt.date | None = None,
+    rule_ids: Iterable[str] = (),
+    source_ref: str = "",
+    note: str = "",
+) -> tuple[Case, bool]:
     """Open a case for the line on the path, or return the open one (created=False).
 
     Raises: CaseError for an unknown path.
     """
     if path not in INITIAL:
         raise CaseError(f"{path} is not a legal path; use one of {', '.join(INITIAL)}.")
-    existing = Case.objects.filter(line=line, path=path, closed_on__isnull=True).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            return _case_create(line, path, source, actor, opened_on or timezone.localdate(),
-                                list(rule_ids), source_ref, note), True
-    except IntegrityError:
-        # Another worker opened it at the same moment: theirs is the case.
-        return Case.objects.get(line=line, path=path, closed_on__isnull=True), False
+    for _attempt in range(5):
+        existing = Case.objects.filter(line=line, path=path, closed_on__isnull=True).first()
+        if existing is not None:
+            return existing, False
+        try:
+            with transaction.atomic():
+                return _case_create(
+                    line,
+                    path,
+                    source,
+                    actor,
+                    opened_on or timezone.localdate(),
+                    list(rule_ids),
+                    source_ref,
+                    note,
+                ), True
+        except IntegrityError:
+            # Another worker opened this case, or took the same case number, at the same
+            # moment: look again (their case) or number again.
+            continue
+    raise CaseError(_("The case could not be numbered; try again."))
 
 
 def _case_create(line, path, source, actor, opened_on, rule_ids, source_ref, note) -> Case:
     department = Department.objects.get(code=DEPARTMENT[path])
     case = Case.objects.create(
-        number=_case_number(department, opened_on.year), path=path, state=INITIAL[path],
-        line=line, enterprise_id=line.enterprise_id, city_id=line.city_id,
-        county_id=line.county_id, department=department, source=source, source_ref=source_ref,
-        rule_ids=rule_ids, opened_on=opened_on, opened_by=actor)
-    _event(case, CaseEvent.Kind.OPENED, actor, to_state=case.state, note=note,
-           data={"source": source, "source_ref": source_ref, "rules": rule_ids})
+        number=_case_number(department, opened_on.year),
+        path=path,
+        state=INITIAL[path],
+        line=line,
+        enterprise_id=line.enterprise_id,
+        city_id=line.city_id,
+        county_id=line.county_id,
+        department=department,
+        source=source,
+        source_ref=source_ref,
+        rule_ids=rule_ids,
+        opened_on=opened_on,
+        opened_by=actor,
+    )
+    _event(
+        case,
+        CaseEvent.Kind.OPENED,
+        actor,
+        to_state=case.state,
+        note=note,
+        data={"source": source, "source_ref": source_ref, "rules": rule_ids},
+    )
     _initial_deadlines(case)
-    audit_record(actor=actor, action="case.open", object_type="case", object_id=case.number,
-                 after={"path": path, "state": case.state, "line": line.pk, "source": source,
-                        "rules": rule_ids})
+    audit_record(
+        actor=actor,
+        action="case.open",
+        object_type="case",
+        object_id=case.number,
+        after={
+            "path": path,
+            "state": case.state,
+            "line": line.pk,
+            "source": source,
+            "rules": rule_ids,
+        },
+    )
     return case
 
 
@@ -143,17 +217,25 @@ def _check_actor(case: Case, step: Edge, actor, to: str) -> None:
         return
     needed = APPROVE if step.kind == DECISION else HANDLE
     if not actor.has_perm(needed):
-        raise CaseError(_("Only the department's approver may decide “%(to)s”; propose it for "
-                          "approval instead.") % {"to": State(to).label}
-                        if step.kind == DECISION else
-                        _("You may not take steps on cases."))
+        raise CaseError(
+            _(
+                "Only the department's approver may decide “%(to)s”; propose it for "
+                "approval instead."
+            )
+            % {"to": State(to).label}
+            if step.kind == DECISION
+            else _("You may not take steps on cases.")
+        )
     if actor.department_id != case.department_id:
-        raise CaseError(_("This case belongs to %(d)s; only its officials may act on it.")
-                        % {"d": case.department.name})
+        raise CaseError(
+            _("This case belongs to %(d)s; only its officials may act on it.")
+            % {"d": case.department.name}
+        )
 
 
-def _check_requirements(step: Edge, *, evidence: list, application: str, signatures: list,
-                        pledge: bool) -> None:
+def _check_requirements(
+    step: Edge, *, evidence: list, application: str, signatures: list, pledge: bool
+) -> None:
     missing = []
     if EVIDENCE in step.requires and not evidence:
         missing.append(_("at least one dated evidence file (photo or PDF)"))
@@ -170,23 +252,33 @@ def _check_requirements(step: Edge, *, evidence: list, application: str, signatu
 def _lock(case: Case, expected_version: int | None) -> Case:
     locked = Case.objects.select_for_update().select_related("department").get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise CaseConflict(_("This case was changed by someone else after you opened it "
-                             "(now: %(state)s). Reload it; nothing of yours was saved.")
-                           % {"state": State(locked.state).label})
+        raise CaseConflict(
+            _(
+                "This case was changed by someone else after you opened it "
+                "(now: %(state)s). Reload it; nothing of yours was saved."
+            )
+            % {"state": State(locked.state).label}
+        )
     return locked
 
 
 def _refuse(case: Case, to: str) -> CaseError:
     options = allowed(case.path, case.state)
     names = "、".join(str(State(s).label) for s in options) or _("none (the case is finished)")
-    return CaseError(_("A case in “%(state)s” cannot go to “%(to)s”. Allowed next: %(allowed)s.")
-                     % {"state": State(case.state).label, "to": State(to).label
-                        if to in State.values else to, "allowed": names})
+    return CaseError(
+        _("A case in “%(state)s” cannot go to “%(to)s”. Allowed next: %(allowed)s.")
+        % {
+            "state": State(case.state).label,
+            "to": State(to).label if to in State.values else to,
+            "allowed": names,
+        }
+    )
 
 
 @transaction.atomic
-def case_propose(*, case: Case, to: str, actor, note: str = "",
-                 expected_version: int | None = None) -> Proposal:
+def case_propose(
+    *, case: Case, to: str, actor, note: str = "", expected_version: int | None = None
+) -> Proposal:
     """Propose a decision edge for the department's approver.
 
     Raises: CaseError if the edge does not exist or is an action; CaseConflict.
@@ -196,38 +288,77 @@ def case_propose(*, case: Case, to: str, actor, note: str = "",
     if step is None:
         raise _refuse(locked, to)
     if step.kind != DECISION:
-        raise CaseError(_("“%(to)s” is an action step: take it directly.") % {"to": State(to).label})
-    if actor is not None and not actor.is_superuser and (
-            not actor.has_perm(HANDLE) or actor.department_id != locked.department_id):
-        raise CaseError(_("Only officials of %(d)s may propose steps on this case.")
-                        % {"d": locked.department.name})
+        raise CaseError(
+            _("“%(to)s” is an action step: take it directly.") % {"to": State(to).label}
+        )
+    if (
+        actor is not None
+        and not actor.is_superuser
+        and (not actor.has_perm(HANDLE) or actor.department_id != locked.department_id)
+    ):
+        raise CaseError(
+            _("Only officials of %(d)s may propose steps on this case.")
+            % {"d": locked.department.name}
+        )
     if locked.proposals.filter(to_state=to, decided_at__isnull=True).exists():
-        raise CaseError(_("“%(to)s” is already proposed and waits for approval.")
-                        % {"to": State(to).label})
-    proposal = Proposal.objects.create(case=locked, to_state=to, proposed_by=actor,
-                                       proposed_at=timezone.now(), note=note)
-    _event(locked, CaseEvent.Kind.PROPOSED, actor, from_state=locked.state, to_state=to,
-           basis=step.basis, note=note)
+        raise CaseError(
+            _("“%(to)s” is already proposed and waits for approval.") % {"to": State(to).label}
+        )
+    proposal = Proposal.objects.create(
+        case=locked, to_state=to, proposed_by=actor, proposed_at=timezone.now(), note=note
+    )
+    _event(
+        locked,
+        CaseEvent.Kind.PROPOSED,
+        actor,
+        from_state=locked.state,
+        to_state=to,
+        basis=step.basis,
+        note=note,
+    )
     locked.version += 1
     locked.save(update_fields=["version", "updated_at"])
-    audit_record(actor=actor, action="case.propose", object_type="case", object_id=locked.number,
-                 after={"to": to, "note": note})
+    audit_record(
+        actor=actor,
+        action="case.propose",
+        object_type="case",
+        object_id=locked.number,
+        after={"to": to, "note": note},
+    )
     return proposal
+
+
+def _withdraw_stale_proposals(case: Case) -> None:
+    """Proposals made from the state the case is leaving lapse: their edge and its basis no
+    longer apply (approved stays empty: nobody decided them)."""
+    Proposal.objects.filter(case=case, decided_at__isnull=True).update(
+        decided_at=timezone.now(), note=_("lapsed: the case left the state it was proposed in")
+    )
 
 
 def _pending_proposal(case: Case, to: str, actor) -> Proposal | None:
     proposal = case.proposals.filter(to_state=to, decided_at__isnull=True).first()
     if actor is not None and proposal is not None and proposal.proposed_by_id == actor.pk:
-        raise CaseError(_("You proposed this decision; another approver of the department must "
-                          "approve it."))
+        raise CaseError(
+            _("You proposed this decision; another approver of the department must approve it.")
+        )
     return proposal
 
 
 @transaction.atomic
-def case_transition(*, case: Case, to: str, actor, note: str = "",
-                    expected_version: int | None = None, evidence: list[Evidence] | None = None,
-                    application: str = "", signatures: list[str] | None = None,
-                    pledge: bool = False, extension_months: int | None = None) -> Case:
+def case_transition(
+    *,
+    case: Case,
+    to: str,
+    actor,
+    note: str = "",
+    expected_version: int | None = None,
+    evidence: list[Evidence] | None = None,
+    application: str = "",
+    signatures: list[str] | None = None,
+    pledge: bool = False,
+    extension_months: int | None = None,
+) -> Case:
     """Move a case along an edge of its path.
 
     Raises: CaseError naming what is allowed or missing; CaseConflict if it changed meanwhile.
@@ -241,72 +372,155 @@ def case_transition(*, case: Case, to: str, actor, note: str = "",
     if step.kind == DECISION and actor is not None:
         proposal = _pending_proposal(locked, to, actor)
         if proposal is None:
-            raise CaseError(_("“%(to)s” is a decision: a handler proposes it first, then the "
-                              "approver approves.") % {"to": State(to).label})
-    _check_requirements(step, evidence=evidence or [], application=application,
-                        signatures=signatures or [], pledge=pledge)
+            raise CaseError(
+                _(
+                    "“%(to)s” is a decision: a handler proposes it first, then the "
+                    "approver approves."
+                )
+                % {"to": State(to).label}
+            )
+    _check_requirements(
+        step,
+        evidence=evidence or [],
+        application=application,
+        signatures=signatures or [],
+        pledge=pledge,
+    )
     before = {"state": locked.state, "version": locked.version}
-    event = _event(locked, CaseEvent.Kind.TRANSITION, actor, from_state=locked.state, to_state=to,
-                   basis=step.basis, note=note,
-                   data={"signatures": signatures or [], "pledge": pledge,
-                         "application": application})
+    event = _event(
+        locked,
+        CaseEvent.Kind.TRANSITION,
+        actor,
+        from_state=locked.state,
+        to_state=to,
+        basis=step.basis,
+        note=note,
+        data={"signatures": signatures or [], "pledge": pledge, "application": application},
+    )
     for item in evidence or []:
         Evidence.objects.filter(pk=item.pk, case=locked).update(event=event)
     if proposal is not None:
-        Proposal.objects.filter(pk=proposal.pk).update(decided_by=actor, decided_at=timezone.now(),
-                                                       approved=True)
+        Proposal.objects.filter(pk=proposal.pk).update(
+            decided_by=actor, decided_at=timezone.now(), approved=True
+        )
+    _withdraw_stale_proposals(locked)
     from_state = locked.state
     locked.state = to
     _after_transition(locked, from_state, to, extension_months)
     locked.version += 1
     locked.save()
-    audit_record(actor=actor, action="case.transition", object_type="case",
-                 object_id=locked.number, before=before,
-                 after={"state": to, "version": locked.version, "basis": step.basis}, note=note)
+    audit_record(
+        actor=actor,
+        action="case.transition",
+        object_type="case",
+        object_id=locked.number,
+        before=before,
+        after={"state": to, "version": locked.version, "basis": step.basis},
+        note=note,
+    )
     return locked
 
 
 def _close_open_deadlines(case: Case, *kinds: str) -> None:
-    Deadline.objects.filter(case=case, kind__in=kinds, met_on__isnull=True,
-                            overdue_at__isnull=True).update(met_on=timezone.localdate())
+    """The step fulfils these deadlines."""
+    Deadline.objects.filter(
+        case=case,
+        kind__in=kinds,
+        met_on__isnull=True,
+        overdue_at__isnull=True,
+        cancelled_on__isnull=True,
+    ).update(met_on=timezone.localdate())
 
 
-def _after_transition(case: Case, from_state: str, to: str,  # noqa: C901 (one branch per state)
-                      extension_months: int | None) -> None:
+def _cancel_open_deadlines(case: Case, *kinds: str) -> None:
+    """The step makes these deadlines moot (e.g. a closure order ends the rectification
+    period); they are kept, marked cancelled, never deleted."""
+    Deadline.objects.filter(
+        case=case,
+        kind__in=kinds,
+        met_on__isnull=True,
+        overdue_at__isnull=True,
+        cancelled_on__isnull=True,
+    ).update(cancelled_on=timezone.localdate())
+
+
+K = Deadline.Kind
+# Entering a state: the deadlines it fulfils, and those it makes moot.
+FULFILS = {
+    State.RECHECK: (K.RECTIFICATION, K.EXTENSION),
+    State.DISMANTLED: (K.DISMANTLING,),
+    State.ACCEPTED: (K.ACCEPTANCE,),
+}
+SUPERSEDES = {
+    State.CLOSURE_PROPOSED: (K.RECTIFICATION, K.EXTENSION, K.RECHECK),
+    State.CLOSURE_ORDERED: (K.RECTIFICATION, K.EXTENSION, K.RECHECK, K.REINSPECTION),
+    State.CERTIFICATES_REVOKED: (K.RECTIFICATION, K.EXTENSION, K.RECHECK, K.REINSPECTION),
+    State.EXIT_ORDERED: (K.RECTIFICATION, K.EXTENSION, K.RECHECK, K.REINSPECTION),
+}
+ORDERS_EXIT = (State.CLOSURE_ORDERED, State.CERTIFICATES_REVOKED, State.EXIT_ORDERED)
+
+
+def _new_deadlines(case: Case, from_state: str, to: str, today: dt.date) -> None:
+    if to == State.RECHECK:
+        days = _param("recheck_workdays", today)
+        _deadline(
+            case, K.RECHECK, due.workdays_period_end(today, days), _basis("recheck_workdays", today)
+        )
+    elif (
+        to in ORDERS_EXIT
+        and not case.deadlines.filter(
+            kind=K.DISMANTLING,
+            met_on__isnull=True,
+            overdue_at__isnull=True,
+            cancelled_on__isnull=True,
+        ).exists()
+    ):
+        months = _param("dismantling_months", today)
+        _deadline(
+            case,
+            K.DISMANTLING,
+            due.months_period_end(today, months),
+            _basis("dismantling_months", today),
+        )
+    elif to in (State.DISMANTLED, State.SEALED) and from_state != State.SEALED:
+        # A sealed line keeps its dismantling deadline (T2): only dismantling fulfils it.
+        days = _param("acceptance_workdays", today)
+        _deadline(
+            case,
+            K.ACCEPTANCE,
+            due.workdays_period_end(today, days),
+            _basis("acceptance_workdays", today),
+        )
+    elif to == State.ACCEPTED:
+        for months in _param("reinspection_months", today):
+            _deadline(
+                case,
+                K.REINSPECTION,
+                due.months_period_end(today, months),
+                _basis("reinspection_months", today),
+            )
+
+
+def _after_transition(case: Case, from_state: str, to: str, extension_months: int | None) -> None:
     today = timezone.localdate()
     if to == State.EXTENSION_REQUESTED and case.extension_used:
-        raise CaseError(_("The rectification period was already extended once; the law allows "
-                          "one extension only."))
+        raise CaseError(
+            _(
+                "The rectification period was already extended once; the law allows "
+                "one extension only."
+            )
+        )
     if to == State.EXTENDED:
         _extend(case, extension_months)
-    elif to in (State.RECHECK,):
-        _close_open_deadlines(case, Deadline.Kind.RECTIFICATION, Deadline.Kind.EXTENSION)
-        days = _param("recheck_workdays", today)
-        _deadline(case, Deadline.Kind.RECHECK, due.workdays_period_end(today, days),
-                  _basis("recheck_workdays", today))
-    elif to in (State.CLOSURE_ORDERED, State.CERTIFICATES_REVOKED, State.EXIT_ORDERED):
-        _close_open_deadlines(case, Deadline.Kind.RECTIFICATION, Deadline.Kind.EXTENSION,
-                              Deadline.Kind.RECHECK, Deadline.Kind.REINSPECTION)
-        if not case.deadlines.filter(kind=Deadline.Kind.DISMANTLING, met_on__isnull=True,
-                                     overdue_at__isnull=True).exists():
-            months = _param("dismantling_months", today)
-            _deadline(case, Deadline.Kind.DISMANTLING, due.months_period_end(today, months),
-                      _basis("dismantling_months", today))
-    elif to in (State.DISMANTLED, State.SEALED) and from_state != State.SEALED:
-        _close_open_deadlines(case, Deadline.Kind.DISMANTLING)
-        days = _param("acceptance_workdays", today)
-        _deadline(case, Deadline.Kind.ACCEPTANCE, due.workdays_period_end(today, days),
-                  _basis("acceptance_workdays", today))
-    elif to == State.ACCEPTED:
-        _close_open_deadlines(case, Deadline.Kind.ACCEPTANCE)
-        for months in _param("reinspection_months", today):
-            _deadline(case, Deadline.Kind.REINSPECTION, due.months_period_end(today, months),
-                      _basis("reinspection_months", today))
-    elif to == State.CLOSURE_PROPOSED:
-        _close_open_deadlines(case, Deadline.Kind.RECTIFICATION, Deadline.Kind.EXTENSION,
-                              Deadline.Kind.RECHECK)
+    _close_open_deadlines(case, *FULFILS.get(to, ()))
+    _cancel_open_deadlines(case, *SUPERSEDES.get(to, ()))
+    _new_deadlines(case, from_state, to, today)
+    if to in (State.ACCEPTED, State.CLOSED_COMPLIANT):  # the enterprise exited or rectified (W2)
+        from phaseout.credit.services import credit_repair_for_case
+
+        credit_repair_for_case(case_number=case.number)
     if to in FINAL:
-        _close_open_deadlines(case, *Deadline.Kind.values)
+        _cancel_open_deadlines(case, *K.values)
         case.closed_on = today
 
 
@@ -315,24 +529,36 @@ def _extend(case: Case, months: int | None) -> None:
     today = timezone.localdate()
     limit = _param("extension_max_months", today)
     if case.extension_used:
-        raise CaseError(_("The rectification period was already extended once; the law allows "
-                          "one extension only."))
+        raise CaseError(
+            _(
+                "The rectification period was already extended once; the law allows "
+                "one extension only."
+            )
+        )
     if months is None or not 1 <= months <= limit:
-        raise CaseError(_("An extension is at most %(n)d months (asked: %(m)s).")
-                        % {"n": limit, "m": months if months is not None else "—"})
-    original = (case.deadlines.filter(kind=Deadline.Kind.RECTIFICATION)
-                .order_by("-due_on").first())
+        raise CaseError(
+            _("An extension is at most %(n)d months (asked: %(m)s).")
+            % {"n": limit, "m": months if months is not None else "—"}
+        )
+    original = case.deadlines.filter(kind=Deadline.Kind.RECTIFICATION).order_by("-due_on").first()
     if original is None:
         raise CaseError(_("This case has no rectification period to extend."))
-    Deadline.objects.filter(pk=original.pk, met_on__isnull=True).update(met_on=today)
-    _deadline(case, Deadline.Kind.EXTENSION, due.months_period_end(original.nominal_on, months),
-              _basis("extension_max_months", today))
+    Deadline.objects.filter(pk=original.pk, met_on__isnull=True, cancelled_on__isnull=True).update(
+        cancelled_on=today
+    )
+    _deadline(
+        case,
+        Deadline.Kind.EXTENSION,
+        due.months_period_end(original.nominal_on, months),
+        _basis("extension_max_months", today),
+    )
     case.extension_used = True
 
 
 @transaction.atomic
-def case_reject(*, case: Case, to: str, actor, note: str,
-                expected_version: int | None = None) -> Proposal:
+def case_reject(
+    *, case: Case, to: str, actor, note: str, expected_version: int | None = None
+) -> Proposal:
     """The approver declines a proposed decision, with the reason.
 
     Raises: CaseError if nothing is proposed or no reason is given.
@@ -347,14 +573,19 @@ def case_reject(*, case: Case, to: str, actor, note: str,
     proposal = _pending_proposal(locked, to, actor)
     if proposal is None:
         raise CaseError(_("Nothing is proposed for “%(to)s”.") % {"to": State(to).label})
-    Proposal.objects.filter(pk=proposal.pk).update(decided_by=actor, decided_at=timezone.now(),
-                                                   approved=False)
-    _event(locked, CaseEvent.Kind.REJECTED, actor, from_state=locked.state, to_state=to,
-           note=note)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        decided_by=actor, decided_at=timezone.now(), approved=False
+    )
+    _event(locked, CaseEvent.Kind.REJECTED, actor, from_state=locked.state, to_state=to, note=note)
     locked.version += 1
     locked.save(update_fields=["version", "updated_at"])
-    audit_record(actor=actor, action="case.reject", object_type="case", object_id=locked.number,
-                 after={"to": to, "note": note})
+    audit_record(
+        actor=actor,
+        action="case.reject",
+        object_type="case",
+        object_id=locked.number,
+        after={"to": to, "note": note},
+    )
     return proposal
 
 
@@ -362,10 +593,12 @@ def notify(*, case: Case, message: str) -> int:
     """Tell the officials of the case's department in its region (in the platform)."""
     from phaseout.accounts.models import User
 
-    users = User.objects.filter(department=case.department, is_active=True,
-                                division__in=[case.city_id, case.county_id])
-    Notification.objects.bulk_create([Notification(user=u, case=case, message=message)
-                                      for u in users])
+    users = User.objects.filter(
+        department=case.department, is_active=True, division__in=[case.city_id, case.county_id]
+    )
+    Notification.objects.bulk_create(
+        [Notification(user=u, case=case, message=message) for u in users]
+    )
     return len(users)
 
 
@@ -376,37 +609,73 @@ def deadline_mark_overdue(deadline: Deadline, *, now: dt.datetime | None = None)
     """
     now = now or timezone.now()
     with transaction.atomic():
-        claimed = Deadline.objects.filter(pk=deadline.pk, met_on__isnull=True,
-                                          overdue_at__isnull=True).update(overdue_at=now)
+        claimed = Deadline.objects.filter(
+            pk=deadline.pk, met_on__isnull=True, cancelled_on__isnull=True, overdue_at__isnull=True
+        ).update(overdue_at=now)
         if claimed != 1:
             return False
-        case = Case.objects.select_for_update().select_related("department").get(
-            pk=deadline.case_id)
-        _event(case, CaseEvent.Kind.OVERDUE, None, basis=deadline.basis,
-               data={"kind": deadline.kind, "due_on": deadline.due_on.isoformat()})
+        case = (
+            Case.objects.select_for_update().select_related("department").get(pk=deadline.case_id)
+        )
+        _event(
+            case,
+            CaseEvent.Kind.OVERDUE,
+            None,
+            basis=deadline.basis,
+            data={"kind": deadline.kind, "due_on": deadline.due_on.isoformat()},
+        )
         _overdue_consequence(case, deadline)
-        notify(case=case, message=_("%(number)s: the %(kind)s deadline of %(due)s has passed.")
-               % {"number": case.number, "kind": Deadline.Kind(deadline.kind).label,
-                  "due": deadline.due_on.isoformat()})
-        audit_record(actor=None, action="deadline.overdue", object_type="case",
-                     object_id=case.number, after={"deadline": deadline.kind,
-                                                   "due_on": deadline.due_on})
+        notify(
+            case=case,
+            message=_("%(number)s: the %(kind)s deadline of %(due)s has passed.")
+            % {
+                "number": case.number,
+                "kind": Deadline.Kind(deadline.kind).label,
+                "due": deadline.due_on.isoformat(),
+            },
+        )
+        audit_record(
+            actor=None,
+            action="deadline.overdue",
+            object_type="case",
+            object_id=case.number,
+            after={"deadline": deadline.kind, "due_on": deadline.due_on},
+        )
     return True
 
 
 def _overdue_consequence(case: Case, deadline: Deadline) -> None:
+    if deadline.kind == Deadline.Kind.DISMANTLING:  # missed exit: to the credit platform (W2)
+        from phaseout.credit.services import credit_record_missed_exit
+
+        credit_record_missed_exit(
+            enterprise_id=case.enterprise_id,
+            uscc=case.enterprise.uscc,
+            name=case.enterprise.name,
+            case_number=case.number,
+            deadline=deadline.due_on,
+        )
     # Energy and quality: overdue rectification leads to closure under the law (30号); the
     # system proposes it and the department's approver decides.
-    overdue_rectification = deadline.kind in (Deadline.Kind.RECTIFICATION,
-                                              Deadline.Kind.EXTENSION)
-    if overdue_rectification and case.state in (State.RECTIFYING, State.EXTENDED,
-                                                State.EXTENSION_REQUESTED):
+    overdue_rectification = deadline.kind in (Deadline.Kind.RECTIFICATION, Deadline.Kind.EXTENSION)
+    if overdue_rectification and case.state in (
+        State.RECTIFYING,
+        State.EXTENDED,
+        State.EXTENSION_REQUESTED,
+    ):
         target = State.CLOSURE_PROPOSED if case.path == "energy" else None
         if target and edge(case.path, case.state, target) is not None:
             before = case.state
-            _event(case, CaseEvent.Kind.TRANSITION, None, from_state=before, to_state=target,
-                   basis=edge(case.path, case.state, target).basis,
-                   note=_("Rectification period passed without compliance."))
+            _withdraw_stale_proposals(case)
+            _event(
+                case,
+                CaseEvent.Kind.TRANSITION,
+                None,
+                from_state=before,
+                to_state=target,
+                basis=edge(case.path, case.state, target).basis,
+                note=_("Rectification period passed without compliance."),
+            )
             case.state = target
             _after_transition(case, before, target, None)
             case.version += 1

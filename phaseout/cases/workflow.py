@@ -18,7 +18,7 @@ Quality (产品质量法; 工业产品生产许可证管理条例): rectifying �
 Safety (安全生产法): suspended ─▶ recheck ─▶ closed_compliant | government_asked_to_close
                           ─▶ certificates_revoked
 Eliminated equipment (产业结构调整指导目录): exit_ordered ─▶ dismantled | sealed ─▶ accepted
-                          ─▶ reinspection ─▶ (failed) exit_ordered
+                          ─▶ reinspection ─▶ exited | (failed) exit_ordered
 Coal power (T1): classification ─▶ extended_operation | emergency_reserve | closure_ordered
                           ─▶ dismantled ─▶ accepted ─▶ reinspection
 A closure order on any path continues as an exit: closure_ordered ─▶ dismantled | sealed.
@@ -60,6 +60,7 @@ class State(models.TextChoices):
     SEALED = "sealed", _("Sealed")
     ACCEPTED = "accepted", _("Exit accepted")
     REINSPECTION = "reinspection", _("Under re-inspection")
+    EXITED = "exited", _("Exit complete")
     CLASSIFICATION = "classification", _("Awaiting classification")
     EXTENDED_OPERATION = "extended_operation", _("Extended operation")
     EMERGENCY_RESERVE = "emergency_reserve", _("Emergency reserve (closed, not dismantled)")
@@ -102,8 +103,11 @@ _AFTER_EXIT = {
                    State.ACCEPTED: Edge(EXIT_RULES + "；现场验收", DECISION,
                                         frozenset({TWO_SIGNATURES}))},
     State.ACCEPTED: {State.REINSPECTION: Edge("工信部联产业〔2017〕30号：对已关停产能开展复查", ACTION)},
-    State.REINSPECTION: {State.EXIT_ORDERED: Edge(
-        "复查发现恢复生产或具备恢复条件，重新责令退出", DECISION, frozenset({EVIDENCE}))},
+    State.REINSPECTION: {
+        State.EXIT_ORDERED: Edge("复查发现恢复生产或具备恢复条件，重新责令退出", DECISION,
+                                 frozenset({EVIDENCE})),
+        State.EXITED: Edge("工信部联产业〔2017〕30号：已关停产能经复查未恢复生产，结案归档", ACTION),
+    },
     State.EXIT_ORDERED: _EXIT,
 }
 
@@ -210,7 +214,7 @@ INITIAL: dict[str, str] = {
 
 # States in which a case is finished (nothing further is expected).
 FINAL = {State.CLOSED_COMPLIANT, State.TRANSFERRED_TO_POLICE, State.EXTENDED_OPERATION,
-         State.LICENCE_REFUSED}
+         State.LICENCE_REFUSED, State.EXITED}
 
 # Which department answers for a path (codes of reference/data/departments.yaml).
 DEPARTMENT: dict[str, str] = {

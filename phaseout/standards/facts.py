@@ -25,6 +25,7 @@ reserve lines have left production and are not judged.
 
 import datetime as dt
 import functools
+import io
 from collections.abc import Iterable
 
 import numpy as np
@@ -70,21 +71,65 @@ def indicator_codes() -> list[str]:
     return [key.removeprefix("unit:") for key in vocabularies() if key.startswith("unit:")]
 
 
+# Rows fetched at a time on SQLite: bounds the Python objects alive at once.
+FETCH_CHUNK = 200_000
+
+
 def query_frame(sql: str, params: list, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Run a query and return its rows as a polars frame, quickly on both databases."""
+    """Run a query and return its rows as a polars frame, quickly on both databases:
+    PostgreSQL streams `COPY (query) TO STDOUT` as CSV into polars (no Python object per
+    value); SQLite fetches chunks of rows that polars turns into columns."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            return _copy_frame(cursor.cursor, sql, params, schema)
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
+        frames = []
+        while rows := cursor.fetchmany(FETCH_CHUNK):
+            frames.append(pl.DataFrame(rows, schema=schema, orient="row", strict=False))
+    if not frames:
         return pl.DataFrame(schema=schema)
-    return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
+    return pl.concat(frames)
+
+
+def _copy_frame(cursor, sql: str, params: list, schema: dict[str, pl.DataType]
+                ) -> pl.DataFrame:
+    buffer = io.BytesIO()
+    # COPY takes no server-side parameters: psycopg merges them into the text client-side.
+    with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+        for block in copy:
+            buffer.write(block)
+    if not buffer.tell():
+        return pl.DataFrame(schema=schema)
+    buffer.seek(0)
+    text_schema = {k: pl.Utf8 if v == pl.Boolean else v for k, v in schema.items()}
+    frame = pl.read_csv(buffer, has_header=False, schema=text_schema)
+    booleans = [k for k, v in schema.items() if v == pl.Boolean]
+    return frame.with_columns(pl.col(k) == "t" for k in booleans) if booleans else frame
 
 
 def _placeholders(values) -> str:
     return ",".join(["%s"] * len(values))
 
 
-def _lines_frame(scope: dict[str, object]) -> pl.DataFrame:
+def _code_sql(column: str, vocab: dict[str, int], *, null: int = -1, other: int = -1) -> str:
+    """SQL giving a text column's vocabulary code (`other` for any other value), so the
+    database hands over small integers instead of a string per row. The values come from the
+    code (choices, reference data), never from users; quotes are doubled all the same."""
+    def literal(value: str) -> str:  # quoted, and % doubled for the %s parameter style
+        return "'" + value.replace("'", "''").replace("%", "%%") + "'"
+
+    whens = " ".join(f"WHEN {column} = {literal(value)} THEN {code}"
+                     for value, code in vocab.items())
+    return f"(CASE WHEN {column} IS NULL THEN {null} {whens} ELSE {other} END)"
+
+
+def _year_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS double precision)"
+    return f"CAST(substr({column}, 1, 4) AS REAL)"
+
+
+def _lines_frame(scope: dict[str, object], vocab: dict[str, dict[str, int]]) -> pl.DataFrame:
     """`scope` narrows the judged lines: city_id, county_id or line_ids (a short list)."""
     table = ProductionLine._meta.db_table
     where = f"l.status IN ({_placeholders(JUDGED_STATUSES)})"
@@ -97,31 +142,44 @@ def _lines_frame(scope: dict[str, object]) -> pl.DataFrame:
         ids = list(scope["line_ids"]) or [-1]
         where += f" AND l.id IN ({_placeholders(ids)})"
         params += ids
-    sql = (f"SELECT l.id, l.enterprise_id, l.city_id, l.county_id, i.code, e.code, "
-           f"l.registered_use, l.status, l.size, l.second_size, l.capacity, l.commissioned_on "
-           f"FROM {table} l JOIN {Industry._meta.db_table} i ON i.id = l.industry_id "
-           f"JOIN {EquipmentType._meta.db_table} e ON e.id = l.equipment_type_id "
-           f"WHERE {where} ORDER BY l.id")
+    sql = (f"SELECT l.id, l.enterprise_id, l.city_id, l.county_id, l.industry_id, "
+           f"l.equipment_type_id, {_code_sql('l.registered_use', vocab['registered_use'])}, "
+           f"{_code_sql('l.status', vocab['status'])}, l.size, l.second_size, l.capacity, "
+           f"{_year_sql('l.commissioned_on')} FROM {table} l WHERE {where} ORDER BY l.id")
     schema = {"line_id": pl.Int64, "enterprise_id": pl.Int64, "city_id": pl.Int64,
-              "county_id": pl.Int64, "industry": pl.Utf8, "equipment": pl.Utf8,
-              "registered_use": pl.Utf8, "status": pl.Utf8, "size": pl.Float64,
-              "second_size": pl.Float64, "capacity": pl.Float64, "commissioned_on": pl.Utf8}
-    return query_frame(sql, params, schema)
+              "county_id": pl.Int64, "industry_id": pl.Int64, "equipment_type_id": pl.Int64,
+              "registered_use": pl.Int64, "status": pl.Int64, "size": pl.Float64,
+              "second_size": pl.Float64, "capacity": pl.Float64,
+              "commissioned_year": pl.Float64}
+    frame = query_frame(sql, params, schema)
+    industries = dict(Industry.objects.values_list("id", "code"))
+    equipment = dict(EquipmentType.objects.values_list("id", "code"))
+    return frame.with_columns(
+        _id_codes("industry_id", industries, vocab["industry"]).alias("industry"),
+        _id_codes("equipment_type_id", equipment, vocab["equipment"]).alias("equipment"))
 
 
-def _indicator_frame(year: int) -> pl.DataFrame:
+def _id_codes(column: str, codes: dict[int, str], vocab: dict[str, int]) -> pl.Expr:
+    """Reference-table ids to vocabulary codes (-1 for a code outside the vocabulary)."""
+    mapping = {pk: vocab.get(code, -1) for pk, code in codes.items()}
+    return pl.col(column).replace_strict(mapping, default=-1, return_dtype=pl.Int64)
+
+
+def _indicator_frame(year: int, vocab: dict[str, dict[str, int]]) -> pl.DataFrame:
+    """Every indicator of the year: line, kind (index into indicator_codes(), -1 for a kind
+    outside them), source rank (SOURCE_PRECEDENCE index, 99 for another), value, unit code.
+    Lines outside the judged set are dropped when the columns are built."""
     table = Indicator._meta.db_table
-    lines = ProductionLine._meta.db_table
-    sql = (f"SELECT i.line_id, k.code, i.source, i.value, i.unit FROM {table} i "
-           f"JOIN {IndicatorKind._meta.db_table} k ON k.id = i.kind_id "
-           f"JOIN {lines} l ON l.id = i.line_id "
-           f"WHERE i.year = %s AND l.status IN ({_placeholders(JUDGED_STATUSES)})")
-    schema = {"line_id": pl.Int64, "kind": pl.Utf8, "source": pl.Utf8, "value": pl.Float64,
-              "unit": pl.Utf8}
-    frame = query_frame(sql, [year, *JUDGED_STATUSES], schema)
-    rank = {s: i for i, s in enumerate(SOURCE_PRECEDENCE)}
-    return (frame.with_columns(pl.col("source").replace_strict(rank, default=99).alias("rank"))
-            .sort(["line_id", "kind", "rank"]).unique(["line_id", "kind"], keep="first"))
+    units = vocab[f"unit:{indicator_codes()[0]}"]  # one unit vocabulary for every kind
+    sql = (f"SELECT i.line_id, i.kind_id, "
+           f"{_code_sql('i.source', _vocab(SOURCE_PRECEDENCE), null=99, other=99)}, "
+           f"i.value, {_code_sql('i.unit', units, null=units['?'])} FROM {table} i WHERE i.year = %s")
+    schema = {"line_id": pl.Int64, "kind_id": pl.Int64, "rank": pl.Int64, "value": pl.Float64,
+              "unit": pl.Int64}
+    frame = query_frame(sql, [year], schema)
+    kinds = {pk: code for pk, code in IndicatorKind.objects.values_list("id", "code")}
+    index = {code: i for i, code in enumerate(indicator_codes())}
+    return frame.with_columns(_id_codes("kind_id", kinds, index).alias("kind"))
 
 
 def _licence_frame(on: dt.date) -> pl.DataFrame:
@@ -138,20 +196,45 @@ def _violation_frame(on: dt.date) -> pl.DataFrame:
     return query_frame(sql, [on, on], schema)
 
 
-def _codes(series: pl.Series, vocab: dict[str, int]) -> np.ndarray:
-    return series.replace_strict(vocab, default=-1, return_dtype=pl.Int64).to_numpy()
+def _positions(line_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row of each id among the judged lines, whether it is one of them); line_ids sorted."""
+    if not len(line_ids):
+        return np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=bool)
+    pos = np.searchsorted(line_ids, ids)
+    pos[pos >= len(line_ids)] = 0
+    return pos, line_ids[pos] == ids
 
 
-def _indicator_columns(lines: pl.DataFrame, indicators: pl.DataFrame,
+def _indicator_columns(line_ids: np.ndarray, indicators: pl.DataFrame,
                        vocab: dict[str, dict[str, int]]) -> dict[str, np.ndarray]:
+    """Per indicator kind the value, unit code and source code of each line: where several
+    sources report it, the first in SOURCE_PRECEDENCE wins."""
+    n, codes = len(line_ids), indicator_codes()
+    pos, found = _positions(line_ids, indicators["line_id"].to_numpy())
+    chosen = (indicators.select("kind", "rank", "value", "unit")
+              .with_columns(pl.Series("pos", pos), pl.Series("found", found))
+              .filter(pl.col("found") & (pl.col("kind") >= 0))
+              .sort(["pos", "kind", "rank"], maintain_order=True))
+    pos, kind = chosen["pos"].to_numpy(), chosen["kind"].to_numpy()
+    first = np.ones(len(pos), dtype=bool)
+    first[1:] = (pos[1:] != pos[:-1]) | (kind[1:] != kind[:-1])
+    pos, kind = pos[first], kind[first]
+    rank = chosen["rank"].to_numpy()[first]
+    value = chosen["value"].to_numpy()[first]
+    unit = chosen["unit"].to_numpy()[first]
+    source = np.where(rank < len(SOURCE_PRECEDENCE), rank, -1)
     columns: dict[str, np.ndarray] = {}
-    base = lines.select("line_id")
-    for code in indicator_codes():
-        part = indicators.filter(pl.col("kind") == code).select("line_id", "value", "unit", "source")
-        joined = base.join(part, on="line_id", how="left", maintain_order="left")
-        columns[f"ind:{code}"] = joined["value"].fill_null(np.nan).to_numpy().astype(np.float64)
-        columns[f"unit:{code}"] = _codes(joined["unit"].fill_null("?"), vocab[f"unit:{code}"])
-        columns[f"src:{code}"] = _codes(joined["source"].fill_null(""), vocab[f"src:{code}"])
+    for k, code in enumerate(codes):
+        mine = kind == k
+        at = pos[mine]
+        values = np.full(n, np.nan)
+        values[at] = value[mine]
+        units = np.full(n, vocab[f"unit:{code}"]["?"], dtype=np.int64)
+        units[at] = unit[mine]
+        sources = np.full(n, -1, dtype=np.int64)
+        sources[at] = source[mine]
+        columns[f"ind:{code}"], columns[f"unit:{code}"] = values, units
+        columns[f"src:{code}"] = sources
     return columns
 
 
@@ -190,24 +273,32 @@ def _violation_columns(lines: pl.DataFrame, violations: pl.DataFrame) -> dict[st
     return columns
 
 
+def _floats(series: pl.Series) -> np.ndarray:
+    return series.fill_null(np.nan).to_numpy().astype(np.float64)
+
+
 def facts_from_frames(lines: pl.DataFrame, indicators: pl.DataFrame, licences: pl.DataFrame,
                       violations: pl.DataFrame, vocab: dict[str, dict[str, int]]) -> Facts:
-    years = lines["commissioned_on"].str.slice(0, 4).cast(pl.Float64, strict=False)
+    """Facts from the frames the queries above return (lines ordered by id, categorical
+    columns already as vocabulary codes)."""
+    line_ids = lines["line_id"].to_numpy()
+    if len(line_ids) > 1 and not (line_ids[1:] > line_ids[:-1]).all():
+        raise ValueError("lines must be ordered by id")
     columns: dict[str, np.ndarray] = {
-        "line_id": lines["line_id"].to_numpy(),
+        "line_id": line_ids,
         "enterprise_id": lines["enterprise_id"].to_numpy(),
         "city_id": lines["city_id"].to_numpy(),
         "county_id": lines["county_id"].to_numpy(),
-        "industry": _codes(lines["industry"], vocab["industry"]),
-        "equipment": _codes(lines["equipment"], vocab["equipment"]),
-        "registered_use": _codes(lines["registered_use"], vocab["registered_use"]),
-        "status": _codes(lines["status"], vocab["status"]),
-        "size": lines["size"].fill_null(np.nan).to_numpy().astype(np.float64),
-        "second_size": lines["second_size"].fill_null(np.nan).to_numpy().astype(np.float64),
-        "capacity": lines["capacity"].fill_null(np.nan).to_numpy().astype(np.float64),
-        "commissioned_year": years.fill_null(np.nan).to_numpy().astype(np.float64),
+        "industry": lines["industry"].to_numpy(),
+        "equipment": lines["equipment"].to_numpy(),
+        "registered_use": lines["registered_use"].to_numpy(),
+        "status": lines["status"].to_numpy(),
+        "size": _floats(lines["size"]),
+        "second_size": _floats(lines["second_size"]),
+        "capacity": _floats(lines["capacity"]),
+        "commissioned_year": _floats(lines["commissioned_year"]),
     }
-    columns |= _indicator_columns(lines, indicators, vocab)
+    columns |= _indicator_columns(line_ids, indicators, vocab)
     columns |= _licence_columns(lines, licences)
     columns |= _violation_columns(lines, violations)
     return Facts(columns, vocab)
@@ -217,8 +308,9 @@ def facts_load(*, year: int, on: dt.date, city_id: int | None = None,
                county_id: int | None = None, line_ids: list[int] | None = None) -> Facts:
     """Facts for every judged line in scope for `year`, as of `on`."""
     vocab = vocabularies()
-    lines = _lines_frame({"city_id": city_id, "county_id": county_id, "line_ids": line_ids})
-    indicators = _indicator_frame(year)
+    lines = _lines_frame({"city_id": city_id, "county_id": county_id, "line_ids": line_ids},
+                         vocab)
+    indicators = _indicator_frame(year, vocab)
     return facts_from_frames(lines, indicators, _licence_frame(on), _violation_frame(on), vocab)
 
 

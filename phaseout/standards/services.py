@@ -13,11 +13,12 @@ import hashlib
 from collections.abc import Callable
 
 import numpy as np
+import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
 from phaseout.audit.services import audit_record
-from phaseout.lib.bulk import Batch, bulk_insert
+from phaseout.lib.bulk import bulk_insert_frame
 from phaseout.reference.models import Division
 from phaseout.standards.engine import (
     NOT_APPLICABLE,
@@ -107,59 +108,69 @@ def _counts(facts: Facts, evaluation: Evaluation) -> dict:
     rows: dict[tuple, list[float]] = {}
     capacity = np.nan_to_num(facts["capacity"])
     industry_names = {v: k for k, v in facts.vocab["industry"].items()}
+    # One small integer key per line and verdict: (city, industry, verdict) → bincount.
+    cities, city_index = np.unique(facts["city_id"], return_inverse=True)
+    industries, industry_index = np.unique(facts["industry"], return_inverse=True)
+    n_verdicts = len(VERDICT_NAMES)
+    line_key = (city_index.ravel() * len(industries) + industry_index.ravel()) * n_verdicts
+    bins = len(cities) * len(industries) * n_verdicts
     for result in evaluation.results:
         verdict = result.outcome.verdict
         judged = verdict != NOT_APPLICABLE
         if not judged.any():
             continue
-        keys = np.stack([facts["city_id"][judged], facts["industry"][judged],
-                         verdict[judged].astype(np.int64)], axis=1)
-        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-        n = np.bincount(inverse.ravel(), minlength=len(unique))
-        cap = np.bincount(inverse.ravel(), weights=capacity[judged], minlength=len(unique))
-        for (city, industry, code), count, total in zip(unique, n, cap, strict=True):
-            key = (int(city), industry_names.get(int(industry), "?"), result.rule.domain,
-                   VERDICT_NAMES[int(code)])
-            entry = rows.setdefault(key, [0, 0.0])
-            entry[0] += int(count)
-            entry[1] += float(total)
+        keys = line_key[judged] + verdict[judged]
+        n = np.bincount(keys, minlength=bins)
+        cap = np.bincount(keys, weights=capacity[judged], minlength=bins)
+        for key in np.flatnonzero(n).tolist():
+            place, code = divmod(key, n_verdicts)
+            city, industry = divmod(place, len(industries))
+            row = (int(cities[city]), industry_names.get(int(industries[industry]), "?"),
+                   result.rule.domain, VERDICT_NAMES[code])
+            entry = rows.setdefault(row, [0, 0.0])
+            entry[0] += int(n[key])
+            entry[1] += float(cap[key])
     return {"by_city_industry_domain_verdict": [[*k, v[0], round(v[1], 4)]
                                                 for k, v in sorted(rows.items())]}
 
 
-def _finding_batch(run: AssessmentRun, facts: Facts, evaluation: Evaluation) -> Batch | None:
-    columns: dict[str, list] = {k: [] for k in (
-        "line_id", "enterprise_id", "city_id", "county_id", "rule_id", "domain", "path",
-        "verdict", "measured", "limit")}
+def _finding_frame(run: AssessmentRun, facts: Facts, evaluation: Evaluation
+                   ) -> pl.DataFrame | None:
+    """The findings of a run as columns (the verdicts other than pass and not applicable),
+    built with numpy per rule, never a Python object per finding."""
+    names = np.array([VERDICT_NAMES[k] for k in sorted(VERDICT_NAMES)])
+    parts = []
     for result in evaluation.results:
         outcome = result.outcome
         stored = np.flatnonzero((outcome.verdict != PASS) & (outcome.verdict != NOT_APPLICABLE))
         if not len(stored):
             continue
         n = len(stored)
-        columns["line_id"].extend(facts["line_id"][stored].tolist())
-        columns["enterprise_id"].extend(facts["enterprise_id"][stored].tolist())
-        columns["city_id"].extend(facts["city_id"][stored].tolist())
-        columns["county_id"].extend(facts["county_id"][stored].tolist())
-        columns["rule_id"].extend([result.rule.id] * n)
-        columns["domain"].extend([result.rule.domain] * n)
-        columns["path"].extend([result.rule.path] * n)
-        columns["verdict"].extend(VERDICT_NAMES[int(v)] for v in outcome.verdict[stored])
-        for name, values in (("measured", outcome.measured), ("limit", outcome.limit)):
-            if values is None:
-                columns[name].extend([None] * n)
-            else:
-                columns[name].extend(None if np.isnan(x) else float(x) for x in values[stored])
-    if not columns["line_id"]:
+
+        def values(array: np.ndarray | None, stored=stored, n=n) -> pl.Series:
+            if array is None:
+                return pl.Series(values=np.full(n, np.nan)).fill_nan(None)
+            return pl.Series(values=array[stored].astype(np.float64)).fill_nan(None)
+
+        parts.append(pl.DataFrame({
+            "line_id": facts["line_id"][stored], "enterprise_id": facts["enterprise_id"][stored],
+            "city_id": facts["city_id"][stored], "county_id": facts["county_id"][stored],
+            "rule_id": pl.repeat(result.rule.id, n, eager=True),
+            "domain": pl.repeat(result.rule.domain, n, eager=True),
+            "path": pl.repeat(result.rule.path, n, eager=True),
+            "verdict": names[outcome.verdict[stored]],
+            "measured": values(outcome.measured), "limit": values(outcome.limit),
+        }))
+    if not parts:
         return None
-    return Batch(Finding, columns, {"run_id": run.pk})
+    return pl.concat(parts)
 
 
 def _write_results(run: AssessmentRun, facts: Facts, evaluation: Evaluation,
                    extra_writers: list[Callable[[AssessmentRun], None]]) -> None:
-    batch = _finding_batch(run, facts, evaluation)
-    if batch is not None:
-        bulk_insert(batch)
+    frame = _finding_frame(run, facts, evaluation)
+    if frame is not None:
+        bulk_insert_frame(Finding, frame, {"run_id": run.pk})
     for writer in extra_writers:
         writer(run)
 
@@ -195,14 +206,18 @@ def _execute(run: AssessmentRun, params: ParameterSet, report: Progress) -> Asse
     run.rule_ids = [r.rule.id for r in evaluation.results]
     run.params_used = params_used(evaluation)
     previous = _previous_identical(run)
+    if previous is None:
+        # Computed before the writing transaction (surcharges, totals), so it only writes.
+        counts = _counts(facts, evaluation)
+        writers = _extra_writers(facts, evaluation, params)
     _progress(run, "writing", 70)
     report("writing", 70)
     with transaction.atomic():
         if previous is not None:
             run.same_as, run.counts = previous, previous.counts
         else:
-            run.counts = _counts(facts, evaluation)
-            _write_results(run, facts, evaluation, _extra_writers(facts, evaluation, params))
+            run.counts = counts
+            _write_results(run, facts, evaluation, writers)
         run.status, run.phase, run.progress = AssessmentRun.Status.DONE, "done", 100
         run.finished_at = timezone.now()
         run.save()

@@ -4,16 +4,18 @@ its findings, inside the run's writing transaction."""
 from collections.abc import Callable
 
 import numpy as np
+import polars as pl
 
-from phaseout.lib.bulk import Batch, bulk_insert
+from phaseout.lib.bulk import bulk_insert_frame
 from phaseout.standards.engine import Evaluation, Facts
 from phaseout.standards.models import AssessmentRun, Surcharge
 from phaseout.standards.params import ParameterSet
 from phaseout.standards.pricing import surcharges
 
 
-def _none_if_nan(values: np.ndarray) -> list:
-    return [None if np.isnan(x) else float(x) for x in values]
+def _nullable(values: np.ndarray) -> pl.Series:
+    """Floats with NaN stored as NULL."""
+    return pl.Series(values=np.asarray(values, dtype=np.float64)).fill_nan(None)
 
 
 def surcharge_writer(facts: Facts, evaluation: Evaluation, params: ParameterSet
@@ -31,15 +33,16 @@ def surcharge_writer(facts: Facts, evaluation: Evaluation, params: ParameterSet
         }
         if not len(keep):
             return
-        bulk_insert(Batch(Surcharge, {
-            "line_id": facts["line_id"][keep].tolist(),
-            "enterprise_id": facts["enterprise_id"][keep].tolist(),
-            "city_id": facts["city_id"][keep].tolist(),
-            "price_rule": [result.rule_id(int(i)) for i in keep],
-            "rate": _none_if_nan(result.rate[keep]),
-            "electricity_kwh": (_none_if_nan(electricity[keep]) if electricity is not None
-                                else [None] * len(keep)),
-            "amount": _none_if_nan(result.amount[keep]),
-        }, {"run_id": run.pk}))
+        rule_ids = np.array([r.id for r in result.rules])
+        bulk_insert_frame(Surcharge, pl.DataFrame({
+            "line_id": facts["line_id"][keep],
+            "enterprise_id": facts["enterprise_id"][keep],
+            "city_id": facts["city_id"][keep],
+            "price_rule": rule_ids[result.rule[keep]],
+            "rate": _nullable(result.rate[keep]),
+            "electricity_kwh": _nullable(electricity[keep] if electricity is not None
+                                         else np.full(len(keep), np.nan)),
+            "amount": _nullable(result.amount[keep]),
+        }), {"run_id": run.pk})
 
     return write

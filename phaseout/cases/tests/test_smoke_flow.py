@@ -9,8 +9,8 @@ from django.core.management import call_command
 from phaseout.cases import services
 from phaseout.cases.models import Case, Deadline
 from phaseout.cases.opening import cases_open_from_run
-from phaseout.registry.models import Indicator
 from phaseout.reference.models import IndicatorKind
+from phaseout.registry.models import Indicator
 from phaseout.standards.services import assessment_run
 
 

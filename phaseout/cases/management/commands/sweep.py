@@ -22,8 +22,14 @@ class Command(BaseCommand):
     def handle_one_batch(self, batch: int) -> int:
         """Sweep up to `batch` deadlines that passed before today; return how many it took."""
         today = timezone.localdate()
-        due = list(Deadline.objects.filter(met_on__isnull=True, overdue_at__isnull=True,
-                                           due_on__lt=today).order_by("due_on", "id")[:batch])
+        due = list(
+            Deadline.objects.filter(
+                met_on__isnull=True,
+                cancelled_on__isnull=True,
+                overdue_at__isnull=True,
+                due_on__lt=today,
+            ).order_by("due_on", "id")[:batch]
+        )
         return sum(deadline_mark_overdue(d) for d in due)
 
     def handle(self, *args, **opts):

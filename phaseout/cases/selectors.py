@@ -1,0 +1,297 @@
+"""Reads of enforcement cases for the workbench, always through accounts.access: the case
+list with its filters, a user's tasks (deadlines, approvals, notices) and what a user may do
+on one case."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from phaseout.accounts.access import visible_cases, visible_divisions
+from phaseout.cases.models import Case, CaseEvent, Deadline, Evidence, Notification, Proposal
+from phaseout.cases.services import APPROVE, HANDLE
+from phaseout.cases.workflow import (
+    ACTION,
+    DECISION,
+    DEPARTMENT,
+    FINAL,
+    CasePath,
+    Edge,
+    State,
+    allowed,
+)
+from phaseout.reference.models import Division, Industry
+from phaseout.registry.models import ProductionLine
+from phaseout.standards.models import AssessmentRun
+
+TASK_DAYS = 30
+
+
+def _open_overdue(today: dt.date) -> Exists:
+    return Exists(
+        Deadline.objects.filter(
+            case=OuterRef("pk"), met_on__isnull=True, cancelled_on__isnull=True
+        ).filter(Q(overdue_at__isnull=False) | Q(due_on__lt=today))
+    )
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    path: str = ""
+    state: str = ""
+    city: str = ""
+    county: str = ""
+    industry: str = ""
+    overdue: str = ""  # "yes", "no" or ""
+    q: str = ""
+
+
+@dataclass
+class CaseFilterOptions:
+    cities: list[Division]
+    counties: list[Division]
+    industries: list[Industry]
+    paths: list[tuple[str, str]] = field(default_factory=lambda: CasePath.choices)
+    states: list[tuple[str, str]] = field(default_factory=lambda: State.choices)
+
+    @classmethod
+    def for_user(cls, user) -> "CaseFilterOptions":
+        divisions = list(
+            visible_divisions(user)
+            .filter(level__in=[Division.Level.CITY, Division.Level.COUNTY])
+            .order_by("code")
+        )
+        return cls(
+            cities=[d for d in divisions if d.level == Division.Level.CITY],
+            counties=[d for d in divisions if d.level == Division.Level.COUNTY],
+            industries=list(Industry.objects.order_by("id")),
+        )
+
+
+def case_list(*, user, filters: CaseFilters, today: dt.date | None = None) -> QuerySet[Case]:
+    """The cases the user may see, narrowed by the filters, newest first."""
+    today = today or timezone.localdate()
+    qs = visible_cases(user)
+    exact = {
+        "path": filters.path,
+        "state": filters.state,
+        "city__code": filters.city,
+        "county__code": filters.county,
+        "line__industry__code": filters.industry,
+    }
+    qs = qs.filter(**{k: v for k, v in exact.items() if v})
+    if filters.overdue in ("yes", "no"):
+        overdue = _open_overdue(today)
+        qs = qs.filter(overdue) if filters.overdue == "yes" else qs.filter(~overdue)
+    text = filters.q.strip()
+    if text:
+        qs = qs.filter(
+            Q(number__icontains=text)
+            | Q(enterprise__name__icontains=text)
+            | Q(enterprise__uscc__startswith=text.upper())
+        )
+    return (
+        qs.select_related("enterprise", "line", "line__industry", "city", "county", "department")
+        .annotate(overdue=_open_overdue(today))
+        .order_by("-id")
+    )
+
+
+# --- My tasks ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Tasks:
+    days: int
+    overdue: list[Deadline]
+    due_soon: list[Deadline]
+    approvals: list[Proposal]
+    notifications: list[Notification]
+
+
+def _my_cases(user) -> QuerySet[Case]:
+    cases = visible_cases(user).filter(closed_on__isnull=True)
+    if user.enterprise_id is None and not user.is_superuser:
+        cases = cases.filter(department_id=user.department_id)
+    return cases
+
+
+def tasks_for(*, user, days: int = TASK_DAYS, today: dt.date | None = None) -> Tasks:
+    """Open deadlines due within `days` or already passed, proposals the user may approve,
+    and unread notices: for the user's department in the user's region."""
+    today = today or timezone.localdate()
+    cases = _my_cases(user)
+    deadlines = (
+        Deadline.objects.filter(
+            case__in=cases,
+            met_on__isnull=True,
+            cancelled_on__isnull=True,
+            due_on__lte=today + dt.timedelta(days=days),
+        )
+        .select_related("case", "case__enterprise", "case__line")
+        .order_by("due_on", "id")
+    )
+    overdue, due_soon = [], []
+    for deadline in deadlines[:500]:
+        passed = deadline.overdue_at is not None or deadline.due_on < today
+        (overdue if passed else due_soon).append(deadline)
+    approvals = []
+    if user.has_perm(APPROVE) and user.enterprise_id is None:
+        approvals = list(
+            Proposal.objects.filter(case__in=cases, decided_at__isnull=True)
+            .exclude(proposed_by=user)
+            .select_related("case", "case__enterprise", "proposed_by")[:200]
+        )
+    notifications = list(
+        Notification.objects.filter(user=user, read_at__isnull=True).select_related("case")[:200]
+    )
+    return Tasks(days, overdue, due_soon, approvals, notifications)
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# --- One case ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    deadline: Deadline
+    status: str  # "met", "overdue", "open"
+    rolled: bool  # the nominal last day was a rest day (Civil Code Art. 203)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One edge the case may take next, and what this user may do about it."""
+
+    to: str
+    label: str
+    edge: Edge
+    do: str  # "act", "propose", "decide", "wait" or "" (nothing for this user)
+    proposal: Proposal | None = None
+
+    @property
+    def is_decision(self) -> bool:
+        return self.edge.kind == DECISION
+
+
+@dataclass
+class CasePage:
+    case: Case
+    events: list[CaseEvent]
+    deadlines: list[DeadlineRow]
+    proposals: list[Proposal]
+    evidence: list[Evidence]
+    unattached: list[Evidence]
+    steps: list[Step]
+    can_act: bool
+    finished: bool
+
+
+def deadline_rows(case: Case, today: dt.date) -> list[DeadlineRow]:
+    rows = []
+    for deadline in case.deadlines.order_by("due_on", "id"):
+        if deadline.met_on is not None:
+            status = "met"
+        elif deadline.overdue_at is not None or deadline.due_on < today:
+            status = "overdue"
+        else:
+            status = "open"
+        rows.append(DeadlineRow(deadline, status, deadline.nominal_on != deadline.due_on))
+    return rows
+
+
+def may_act(user, case: Case) -> bool:
+    """The user is an official of the case's department (or a superuser)."""
+    if not user.is_authenticated or user.enterprise_id is not None:
+        return False
+    return user.is_superuser or user.department_id == case.department_id
+
+
+def _step(user, to: str, step: Edge, pending: dict[str, Proposal], can_act: bool) -> Step:
+    label = str(State(to).label)
+    if not can_act:
+        return Step(to, label, step, "")
+    if step.kind == ACTION:
+        return Step(to, label, step, "act" if user.has_perm(HANDLE) else "")
+    proposal = pending.get(to)
+    if proposal is None:
+        return Step(to, label, step, "propose" if user.has_perm(HANDLE) else "")
+    if user.has_perm(APPROVE) and proposal.proposed_by_id != user.pk:
+        return Step(to, label, step, "decide", proposal)
+    return Step(to, label, step, "wait", proposal)
+
+
+def case_page(*, user, case: Case, today: dt.date | None = None) -> CasePage:
+    """Everything the case page shows, for a case fetched through accounts.access."""
+    today = today or timezone.localdate()
+    proposals = list(case.proposals.select_related("proposed_by", "decided_by"))
+    pending = {p.to_state: p for p in proposals if p.decided_at is None}
+    can_act = may_act(user, case)
+    steps = [
+        _step(user, to, step, pending, can_act)
+        for to, step in allowed(case.path, case.state).items()
+    ]
+    evidence = list(case.evidence.select_related("uploaded_by", "event"))
+    return CasePage(
+        case=case,
+        events=list(case.events.select_related("actor").prefetch_related("evidence")),
+        deadlines=deadline_rows(case, today),
+        proposals=proposals,
+        evidence=evidence,
+        unattached=[e for e in evidence if e.event_id is None],
+        steps=steps,
+        can_act=can_act,
+        finished=case.state in FINAL or not steps,
+    )
+
+
+def evidence_unattached(case: Case) -> list[Evidence]:
+    return list(case.evidence.filter(event__isnull=True))
+
+
+def evidence_get(*, user, pk: int) -> Evidence | None:
+    """An evidence file whose case the user may see, else None."""
+    return (
+        Evidence.objects.filter(pk=pk, case__in=visible_cases(user)).select_related("case").first()
+    )
+
+
+# --- Opening by hand ---------------------------------------------------------------------------
+
+
+def open_paths(user) -> list[tuple[str, str]]:
+    """Paths a user may open a case on: those of the user's department; the industry
+    department leads the coordination (P1) and may open any."""
+    if user.is_superuser or (user.department and user.department.code == "industry"):
+        return list(CasePath.choices)
+    code = user.department.code if user.department else None
+    return [(value, label) for value, label in CasePath.choices if DEPARTMENT[value] == code]
+
+
+def line_for_opening(*, user, uscc: str, line_code: str) -> ProductionLine | None:
+    from phaseout.accounts.access import visible_lines
+
+    return (
+        visible_lines(user)
+        .filter(enterprise__uscc=uscc.strip().upper(), line_code=line_code.strip())
+        .select_related("enterprise")
+        .first()
+    )
+
+
+def runs_for_opening(user) -> QuerySet[AssessmentRun]:
+    """Finished assessment runs whose scope lies inside the user's region."""
+    runs = AssessmentRun.objects.filter(status=AssessmentRun.Status.DONE).order_by("-id")
+    division = getattr(user, "division", None)
+    if user.is_superuser or (division and division.level == Division.Level.PROVINCE):
+        return runs
+    if division is None:
+        return runs.none()
+    inside = visible_divisions(user)
+    return runs.filter(scope__in=inside)

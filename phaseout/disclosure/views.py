@@ -1,0 +1,137 @@
+"""Pages of the yellow and red lists: the draft with its publish button, the published
+snapshots with their hashes, withdrawal, and the public page of the lists in force."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from phaseout.disclosure.models import ListKind, ListSnapshot
+from phaseout.disclosure.selectors import (
+    list_draft,
+    list_places,
+    public_cities,
+    public_lists,
+    snapshot_withdrawn_ids,
+)
+from phaseout.disclosure.services import DisclosureError, list_publish, list_withdraw
+from phaseout.reference.models import Department, Division
+
+PUBLISH = "disclosure.publish_list"
+
+
+def _default_city(user) -> str:
+    division = user.division
+    return division.code if division is not None and division.level == Division.Level.CITY else ""
+
+
+def _place(request, source):
+    """The list asked for (kind, department, city) if the user may see and publish it; else 404
+    so that nothing tells a user about lists outside their place."""
+    places = list_places(request.user)
+    kind = source.get("kind") or ListKind.YELLOW
+    department_code = source.get("department") or (
+        request.user.department.code if request.user.department_id else "")
+    city_code = source.get("city", _default_city(request.user))
+    department = Department.objects.filter(code=department_code).first()
+    city = (Division.objects.filter(code=city_code, level=Division.Level.CITY).first()
+            if city_code else None)
+    if (kind not in ListKind.values or department is None or (city_code and city is None)
+            or not places.allows(department, city)):
+        raise Http404("No such list in your area.")
+    return kind, department, city, places
+
+
+def list_draft_view(request):
+    """Today's draft of a department's yellow or red list, for review before publishing."""
+    kind, department, city, places = _place(request, request.GET)
+    rows = list_draft(kind=kind, department=department, city=city,
+                      as_of=timezone.localdate())
+    return render(request, "disclosure/list_draft.html", {
+        "kind": kind, "kind_label": ListKind(kind).label, "department": department,
+        "city": city, "places": places, "kinds": ListKind.choices, "rows": rows,
+        "pending": sum(r.pending for r in rows), "today": timezone.localdate(),
+        "can_publish": request.user.has_perm(PUBLISH),
+    })
+
+
+@require_POST
+def list_publish_view(request):
+    kind, department, city, _places = _place(request, request.POST)
+    snapshot = list_publish(kind=kind, department=department, city=city, actor=request.user)
+    messages.success(request, _("Published the %(kind)s with %(n)d rows.")
+                     % {"kind": ListKind(kind).label, "n": snapshot.row_count})
+    return redirect("disclosure:snapshot-detail", pk=snapshot.pk)
+
+
+def _visible_snapshots(user):
+    places = list_places(user)
+    return ListSnapshot.objects.filter(department__in=[d.pk for d in places.departments]).filter(
+        Q(city__in=[c.pk for c in places.cities]) | Q(city__isnull=True))
+
+
+def _snapshot_for(user, pk: int) -> ListSnapshot:
+    try:
+        return _visible_snapshots(user).select_related(
+            "department", "city", "published_by", "withdrawn_of").get(pk=pk)
+    except ListSnapshot.DoesNotExist as exc:
+        raise Http404("No such list in your area.") from exc
+
+
+def snapshot_list(request):
+    """Every publication and withdrawal in the user's place, newest first, with its hash."""
+    snapshots = _visible_snapshots(request.user).select_related(
+        "department", "city", "published_by", "withdrawn_of")
+    kind = request.GET.get("kind", "")
+    if kind in ListKind.values:
+        snapshots = snapshots.filter(kind=kind)
+    page = Paginator(snapshots, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "disclosure/snapshot_list.html", {
+        "page": page, "kind": kind, "kinds": ListKind.choices,
+        "withdrawn": snapshot_withdrawn_ids(page.object_list),
+    })
+
+
+def snapshot_detail(request, pk: int):
+    snapshot = _snapshot_for(request.user, pk)
+    withdrawal = snapshot.withdrawals.select_related("published_by").first()
+    places = list_places(request.user)
+    return render(request, "disclosure/snapshot_detail.html", {
+        "snapshot": snapshot, "withdrawal": withdrawal,
+        "can_withdraw": (request.user.has_perm(PUBLISH) and withdrawal is None
+                         and not snapshot.is_withdrawal
+                         and places.allows(snapshot.department, snapshot.city)),
+    })
+
+
+@require_POST
+def snapshot_withdraw(request, pk: int):
+    snapshot = _snapshot_for(request.user, pk)
+    if not list_places(request.user).allows(snapshot.department, snapshot.city):
+        raise Http404("No such list in your area.")
+    try:
+        list_withdraw(snapshot=snapshot, reason=request.POST.get("reason", ""),
+                      actor=request.user)
+    except DisclosureError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The list was withdrawn; the public page no longer "
+                                    "shows it."))
+    return redirect("disclosure:snapshot-detail", pk=snapshot.pk)
+
+
+def public_list_page(request):
+    """The yellow and red lists in force, per city, for everyone (P4)."""
+    cities = public_cities()
+    code = request.GET.get("city", "")
+    city = next((c for c in cities if c.code == code), None)
+    lists = public_lists(city=city)
+    return render(request, "disclosure/public_lists.html", {
+        "cities": cities, "city": city, "yellow": lists[ListKind.YELLOW],
+        "red": lists[ListKind.RED],
+    })

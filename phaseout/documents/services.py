@@ -1,0 +1,249 @@
+"""Issuing official documents on a case. `document_issue` checks that the case is in a state
+where the document makes sense, takes the next number of the issuing office (locking its
+counter row), gathers the facts from the case, renders the .docx and the PDF, stores both
+with their SHA-256, and writes the audit entry, all in one transaction."""
+
+import datetime as dt
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phaseout.audit.services import audit_record
+from phaseout.cases.models import Case, CaseEvent, Deadline
+from phaseout.cases.workflow import (
+    CATALOGUE,
+    COAL,
+    ENERGY_LAW,
+    ENV_LAW,
+    EXIT_RULES,
+    QUALITY_LAW,
+    SAFETY_LAW,
+    CasePath,
+    State,
+)
+from phaseout.documents import render
+from phaseout.documents.models import DocumentCounter, DocumentKind, OfficialDocument
+from phaseout.reference.models import Department, Division
+
+HANDLE = "cases.handle_case"
+
+# Where each document makes sense: (path, state) pairs, or a state on any path.
+WHEN: dict[str, set[tuple[str | None, str]]] = {
+    DocumentKind.RECTIFICATION_NOTICE: {(CasePath.ENERGY, State.RECTIFYING),
+                                        (CasePath.QUALITY, State.RECTIFYING)},
+    DocumentKind.EXTENSION_DECISION: {(None, State.EXTENDED)},
+    DocumentKind.CLOSURE_DECISION: {(None, State.CLOSURE_ORDERED)},
+    DocumentKind.ACCEPTANCE_RECORD: {(None, State.ACCEPTED)},
+}
+PATH_LAW = {CasePath.ENERGY: ENERGY_LAW, CasePath.ENVIRONMENT: ENV_LAW,
+            CasePath.QUALITY: QUALITY_LAW, CasePath.SAFETY: SAFETY_LAW,
+            CasePath.ELIMINATED: CATALOGUE, CasePath.COAL_POWER: COAL}
+
+# The parts of a document number: office (place + department) and kind, e.g.
+# 韶能源整改〔2026〕3号 for the third rectification notice of Shaoguan's energy office in 2026.
+DEPARTMENT_ABBR = {"industry": "工信", "development-reform": "发改", "energy": "能源",
+                   "ecology-environment": "环", "market-regulation": "市监",
+                   "emergency-management": "应急", "natural-resources": "自然资源"}
+CITY_ABBR = {"广州市": "穗", "东莞市": "莞", "汕尾市": "汕尾"}  # others: the first character
+KIND_ABBR = {DocumentKind.RECTIFICATION_NOTICE: "整改", DocumentKind.EXTENSION_DECISION: "延期",
+             DocumentKind.CLOSURE_DECISION: "关停", DocumentKind.ACCEPTANCE_RECORD: "验收"}
+
+
+class DocumentError(Exception):
+    """A document that cannot be issued; the message says why."""
+
+
+def _place_abbr(division: Division) -> str:
+    if division.level == Division.Level.PROVINCE:
+        return "粤"
+    if division.level == Division.Level.CITY:
+        return CITY_ABBR.get(division.name, division.name[:1])
+    city = division.city
+    stem = division.name.rstrip("区县市") or division.name
+    return (_place_abbr(city) if city is not None else "") + stem
+
+
+def document_number(*, department: Department, division: Division, kind: str, year: int,
+                    serial: int) -> str:
+    dept = DEPARTMENT_ABBR.get(department.code, department.name[:2])
+    return f"{_place_abbr(division)}{dept}{KIND_ABBR[kind]}〔{year}〕{serial}号"
+
+
+def _next_serial(department: Department, division: Division, kind: str, year: int) -> int:
+    key = {"department": department, "division": division, "kind": kind, "year": year}
+    counter = DocumentCounter.objects.select_for_update().filter(**key).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                counter = DocumentCounter.objects.create(**key)
+        except IntegrityError:
+            # Another official issued this office's first document of the year meanwhile.
+            counter = DocumentCounter.objects.select_for_update().get(**key)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def kinds_for(path: str, state: str) -> list[str]:
+    """The kinds of document that make sense for a case on `path` in `state`."""
+    return [kind for kind, when in WHEN.items() if (path, state) in when or (None, state) in when]
+
+
+def _check_state(case: Case, kind: str) -> None:
+    if (case.path, case.state) in WHEN[kind] or (None, case.state) in WHEN[kind]:
+        return
+    needed = "、".join(
+        f"{CasePath(path).label}：{State(state).label}" if path else str(State(state).label)
+        for path, state in sorted(WHEN[kind], key=lambda pair: (pair[0] or "", pair[1])))
+    raise DocumentError(_("A %(kind)s is issued only for a case in “%(needed)s”; case %(number)s "
+                          "is “%(state)s”.")
+                        % {"kind": DocumentKind(kind).label, "needed": needed,
+                           "number": case.number, "state": State(case.state).label})
+
+
+def _check_actor(case: Case, actor) -> None:
+    if actor is None or actor.is_superuser:
+        return
+    if not actor.has_perm(HANDLE):
+        raise DocumentError(_("You may not issue documents on cases."))
+    if actor.department_id != case.department_id:
+        raise DocumentError(_("This case belongs to %(d)s; only its officials may issue its "
+                              "documents.") % {"d": case.department.name})
+
+
+def _issuing_division(case: Case, actor) -> Division:
+    """The actor's own office when it is the case's county, city or the province; else the
+    case's city."""
+    division = getattr(actor, "division", None)
+    if division is not None and (division.pk in (case.city_id, case.county_id)
+                                 or division.level == Division.Level.PROVINCE):
+        return division
+    return case.city
+
+
+def _deadline(case: Case, kind: str) -> dict | None:
+    deadline = case.deadlines.filter(kind=kind).order_by("-due_on", "-id").first()
+    if deadline is None:
+        return None
+    return {"kind": deadline.kind, "due_on": deadline.due_on.isoformat(),
+            "provisional": deadline.provisional, "basis": deadline.basis}
+
+
+def _last_event(case: Case, *states: str) -> CaseEvent | None:
+    return (case.events.filter(kind=CaseEvent.Kind.TRANSITION, to_state__in=states)
+            .order_by("-at", "-id").first())
+
+
+def _rules(case: Case) -> list[dict]:
+    from phaseout.standards import rules  # noqa: F401 (importing registers the rules)
+    from phaseout.standards.engine import REGISTRY
+
+    found = []
+    for rule_id in case.rule_ids or []:
+        rule = REGISTRY.get(rule_id)
+        found.append({"id": rule_id, "label": rule.label if rule else rule_id,
+                      "basis": rule.basis if rule else PATH_LAW[case.path]})
+    return found
+
+
+def _kind_facts(case: Case, kind: str) -> dict:
+    if kind == DocumentKind.RECTIFICATION_NOTICE:
+        return {"deadline": _deadline(case, Deadline.Kind.RECTIFICATION)}
+    if kind == DocumentKind.EXTENSION_DECISION:
+        granted = _last_event(case, State.EXTENDED)
+        asked = _last_event(case, State.EXTENSION_REQUESTED)
+        return {"deadline": _deadline(case, Deadline.Kind.EXTENSION),
+                "extension": {"basis": granted.basis if granted else PATH_LAW[case.path],
+                              "application": (asked.data or {}).get("application", "")
+                              if asked else "",
+                              "original": _deadline(case, Deadline.Kind.RECTIFICATION)}}
+    if kind == DocumentKind.CLOSURE_DECISION:
+        ordered = _last_event(case, State.CLOSURE_ORDERED)
+        return {"deadline": _deadline(case, Deadline.Kind.DISMANTLING),
+                "closure": {"basis": ordered.basis if ordered else PATH_LAW[case.path],
+                            "exit_rules": EXIT_RULES.split("：", 1)[-1]}}
+    accepted = _last_event(case, State.ACCEPTED)
+    dismantled = _last_event(case, State.DISMANTLED)
+    return {"acceptance": {
+        "basis": accepted.basis if accepted else EXIT_RULES,
+        "signatures": [s for s in (accepted.data or {}).get("signatures", []) if s]
+        if accepted else [],
+        "exit_mode": "拆除" if dismantled else "断水断电、拆除动力装置并封存",
+        "accepted_on": timezone.localdate(accepted.at).isoformat() if accepted else None}}
+
+
+def document_facts(*, case: Case, kind: str, number: str, issuer: str,
+                   issued_on: dt.date) -> dict:
+    """The facts printed in the document, as plain JSON-ready data."""
+    line, enterprise = case.line, case.enterprise
+    return {
+        "kind": kind, "number": number, "issuer": issuer, "issued_on": issued_on.isoformat(),
+        "case_number": case.number, "path": case.path, "state": case.state,
+        "path_basis": PATH_LAW[case.path],
+        "enterprise": {"name": enterprise.name, "uscc": enterprise.uscc,
+                       "address": enterprise.address,
+                       "legal_representative": enterprise.legal_representative},
+        "line": {"code": line.line_code, "equipment": line.equipment_type.name,
+                 "size": line.size, "size_unit": line.size_unit, "capacity": line.capacity,
+                 "capacity_unit": line.capacity_unit},
+        "rules": _rules(case),
+        **_kind_facts(case, kind),
+    }
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+@transaction.atomic
+def document_issue(*, case: Case, kind: str, actor,
+                   issued_on: dt.date | None = None) -> OfficialDocument:
+    """Issue a document of `kind` on the case, numbered by the issuing office.
+
+    Raises: DocumentError naming why the document cannot be issued.
+    """
+    if kind not in DocumentKind.values:
+        raise DocumentError(_("%(kind)s is not a kind of document; use one of %(kinds)s.")
+                            % {"kind": kind, "kinds": ", ".join(DocumentKind.values)})
+    today = timezone.localdate()
+    issued_on = issued_on or today
+    if issued_on > today:
+        raise DocumentError(_("A document cannot be dated after today (%(today)s).")
+                            % {"today": today.isoformat()})
+    case = (Case.objects.select_for_update()
+            .select_related("department", "city", "county", "enterprise",
+                            "line__equipment_type").get(pk=case.pk))
+    _check_actor(case, actor)
+    _check_state(case, kind)
+    division = _issuing_division(case, actor)
+    serial = _next_serial(case.department, division, kind, issued_on.year)
+    number = document_number(department=case.department, division=division, kind=kind,
+                             year=issued_on.year, serial=serial)
+    data = document_facts(case=case, kind=kind, number=number, issued_on=issued_on,
+                          issuer=case.department.title_at(division))
+    docx, pdf = render.render_docx(data), render.render_pdf(data)
+    document = OfficialDocument(case=case, kind=kind, number=number, department=case.department,
+                                division=division, year=issued_on.year, serial=serial,
+                                issued_on=issued_on, issued_by=actor, data=data,
+                                docx_sha256=_digest(docx), pdf_sha256=_digest(pdf))
+    stem = f"{case.department.code}-{division.code}-{issued_on.year}-{kind}-{serial:05d}"
+    try:
+        document.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
+        document.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+        document.full_clean()
+        document.save()
+        audit_record(actor=actor, action="document.issue", object_type="document",
+                     object_id=number,
+                     after={"case": case.number, "kind": kind, "issued_on": issued_on,
+                            "docx_sha256": document.docx_sha256,
+                            "pdf_sha256": document.pdf_sha256})
+    except Exception:
+        # Nothing of a failed issue stays behind: the rows roll back, the files go here.
+        for stored in (document.docx, document.pdf):
+            if stored.name:
+                stored.storage.delete(stored.name)
+        raise
+    return document

@@ -1,0 +1,12 @@
+from django import template
+
+from phaseout.documents.models import DocumentKind
+from phaseout.documents.services import kinds_for
+
+register = template.Library()
+
+
+@register.simple_tag
+def issuable_kinds(case) -> list[tuple[str, str]]:
+    """(value, label) of the documents that make sense for the case in its present state."""
+    return [(kind, DocumentKind(kind).label) for kind in kinds_for(case.path, case.state)]
