@@ -71,8 +71,12 @@ class Facts:
         return self.vocab[column].get(value, -1)
 
     def is_(self, column: str, *values: str) -> np.ndarray:
-        codes = [self.code(column, v) for v in values]
-        return np.isin(self.columns[column], codes)
+        # A few equality tests are several times faster than np.isin on a million codes.
+        data = self.columns[column]
+        mask = data == self.code(column, values[0])
+        for value in values[1:]:
+            mask |= data == self.code(column, value)
+        return mask
 
     def take(self, index: np.ndarray) -> "Facts":
         return Facts({k: v[index] for k, v in self.columns.items()}, self.vocab)
