@@ -73,8 +73,8 @@ class Facts:
     def is_(self, column: str, *values: str) -> np.ndarray:
         # A few equality tests are several times faster than np.isin on a million codes.
         data = self.columns[column]
-        mask = data == self.code(column, values[0])
-        for value in values[1:]:
+        mask = np.zeros(data.shape, dtype=bool)
+        for value in values:
             mask |= data == self.code(column, value)
         return mask
 
