@@ -188,3 +188,26 @@ def measure_sweep(engine: str, deadlines: int, out) -> Metric:
         seconds <= goal,
         f"{overdue} of {deadlines} overdue; second sweep {again}",
     )
+
+
+def run_cases(engine: str, failing: int, out):
+    """The child's work: both measurements, written to var/bench/cases-<engine>.json."""
+    import json
+    import os
+    import platform
+    from dataclasses import asdict
+
+    from phaseout.core.bench import _server_version, bench_dir, prepare
+
+    prepare(out)
+    metrics = [measure_open(engine, failing, out), measure_sweep(engine, failing * 10, out)]
+    path = bench_dir() / f"cases-{engine}.json"
+    path.write_text(json.dumps({
+        "database": engine, "vendor_version": _server_version(connection),
+        "failing_lines": failing, "open_deadlines": failing * 10,
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                    "python": platform.python_version()},
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "metrics": [asdict(m) for m in metrics],
+    }, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path

@@ -6,12 +6,12 @@ entry, all in one transaction."""
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phaseout.audit.services import audit_record
+from phaseout.audit.services import Change, audit_record, audit_record_many
 from phaseout.cases import deadlines as due
 from phaseout.cases.models import Case, CaseEvent, Deadline, Evidence, Notification, Proposal
 from phaseout.cases.workflow import (
@@ -589,21 +589,43 @@ def case_reject(
     return proposal
 
 
-def notify(*, case: Case, message: str) -> int:
-    """Tell the officials of the case's department in its region (in the platform)."""
+def _recipients(case: Case, cache: dict | None = None) -> list:
     from phaseout.accounts.models import User
 
-    users = User.objects.filter(
-        department=case.department, is_active=True, division__in=[case.city_id, case.county_id]
-    )
+    key = (case.department_id, case.city_id, case.county_id)
+    if cache is not None and key in cache:
+        return cache[key]
+    users = list(User.objects.filter(department_id=case.department_id, is_active=True,
+                                     division__in=[case.city_id, case.county_id]))
+    if cache is not None:
+        cache[key] = users
+    return users
+
+
+def notify(*, case: Case, message: str, cache: dict | None = None) -> int:
+    """Tell the officials of the case's department in its region (in the platform)."""
+    users = _recipients(case, cache)
     Notification.objects.bulk_create(
         [Notification(user=u, case=case, message=message) for u in users]
     )
     return len(users)
 
 
+def _overdue(case: Case, deadline: Deadline, cache: dict | None = None) -> Change:
+    """Record that a deadline passed and apply its consequence; the caller holds the claim."""
+    _event(case, CaseEvent.Kind.OVERDUE, None, basis=deadline.basis,
+           data={"kind": deadline.kind, "due_on": deadline.due_on.isoformat()})
+    _overdue_consequence(case, deadline)
+    notify(case=case, cache=cache,
+           message=_("%(number)s: the %(kind)s deadline of %(due)s has passed.")
+           % {"number": case.number, "kind": Deadline.Kind(deadline.kind).label,
+              "due": deadline.due_on.isoformat()})
+    return Change("deadline.overdue", "case", case.number, None,
+                  {"deadline": deadline.kind, "due_on": deadline.due_on})
+
+
 def deadline_mark_overdue(deadline: Deadline, *, now: dt.datetime | None = None) -> bool:
-    """Claim an overdue deadline and apply its consequence; False if another worker did.
+    """Claim one overdue deadline and apply its consequence; False if another worker did.
 
     The claim (a conditional update) and its consequences commit together.
     """
@@ -614,34 +636,34 @@ def deadline_mark_overdue(deadline: Deadline, *, now: dt.datetime | None = None)
         ).update(overdue_at=now)
         if claimed != 1:
             return False
-        case = (
-            Case.objects.select_for_update().select_related("department").get(pk=deadline.case_id)
-        )
-        _event(
-            case,
-            CaseEvent.Kind.OVERDUE,
-            None,
-            basis=deadline.basis,
-            data={"kind": deadline.kind, "due_on": deadline.due_on.isoformat()},
-        )
-        _overdue_consequence(case, deadline)
-        notify(
-            case=case,
-            message=_("%(number)s: the %(kind)s deadline of %(due)s has passed.")
-            % {
-                "number": case.number,
-                "kind": Deadline.Kind(deadline.kind).label,
-                "due": deadline.due_on.isoformat(),
-            },
-        )
-        audit_record(
-            actor=None,
-            action="deadline.overdue",
-            object_type="case",
-            object_id=case.number,
-            after={"deadline": deadline.kind, "due_on": deadline.due_on},
-        )
+        case = Case.objects.select_for_update().select_related("department").get(
+            pk=deadline.case_id)
+        audit_record_many(actor=None, changes=[_overdue(case, deadline)])
     return True
+
+
+def deadlines_sweep(*, today: dt.date, batch: int = 500) -> int:
+    """Claim up to `batch` passed deadlines at once and apply their consequences in one
+    transaction; returns how many this worker claimed. Concurrent sweepers skip the rows
+    another holds (PostgreSQL SKIP LOCKED; SQLite serialises the writing transactions), and the
+    claim re-checks that each row is still open, so no deadline is handled twice."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = Deadline.objects.filter(met_on__isnull=True, cancelled_on__isnull=True,
+                                      overdue_at__isnull=True, due_on__lt=today)
+        if connection.vendor == "postgresql":
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        deadlines = list(due.order_by("due_on", "id")[:batch])
+        if not deadlines:
+            return 0
+        Deadline.objects.filter(pk__in=[d.pk for d in deadlines], overdue_at__isnull=True).update(
+            overdue_at=now)
+        cases = Case.objects.select_for_update().select_related("department").in_bulk(
+            {d.case_id for d in deadlines})
+        cache: dict = {}
+        changes = [_overdue(cases[d.case_id], d, cache) for d in deadlines]
+        audit_record_many(actor=None, changes=changes)
+    return len(deadlines)
 
 
 def _overdue_consequence(case: Case, deadline: Deadline) -> None:

@@ -7,8 +7,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from phaseout.cases.models import Deadline
-from phaseout.cases.services import deadline_mark_overdue
+from phaseout.cases.services import deadlines_sweep
 
 
 class Command(BaseCommand):
@@ -17,20 +16,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true", help="keep sweeping every --every s")
         parser.add_argument("--every", type=int, default=300)
-        parser.add_argument("--batch", type=int, default=1000)
+        parser.add_argument("--batch", type=int, default=500)
 
     def handle_one_batch(self, batch: int) -> int:
         """Sweep up to `batch` deadlines that passed before today; return how many it took."""
-        today = timezone.localdate()
-        due = list(
-            Deadline.objects.filter(
-                met_on__isnull=True,
-                cancelled_on__isnull=True,
-                overdue_at__isnull=True,
-                due_on__lt=today,
-            ).order_by("due_on", "id")[:batch]
-        )
-        return sum(deadline_mark_overdue(d) for d in due)
+        return deadlines_sweep(today=timezone.localdate(), batch=batch)
 
     def handle(self, *args, **opts):
         while True:

@@ -20,8 +20,11 @@ class Command(BaseCommand):
             "run on N seeded lines. Results go to var/bench/<suite>-<db>.json.")
 
     def add_arguments(self, parser):
-        parser.add_argument("suite", choices=["registry", "assess"])
-        parser.add_argument("--lines", type=int, default=1_000_000)
+        parser.add_argument("suite", choices=["registry", "assess", "cases"])
+        parser.add_argument("--lines", type=int, default=None,
+                            help="registry/assess: lines (default 1,000,000); cases: failing "
+                                 "lines to open cases for (default 100,000; ten open deadlines "
+                                 "each are swept)")
         parser.add_argument("--databases", default="sqlite,postgres",
                             help="comma-separated: sqlite, postgres (none: in memory only, "
                                  "for assess)")
@@ -32,8 +35,10 @@ class Command(BaseCommand):
         parser.add_argument("--step", choices=["memory", "seed", "run"], help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
-        suite, lines = options["suite"], options["lines"]
-        least = bench.BASELINE_LINES if suite == "registry" else bench.ASSESS_MIN_LINES
+        suite = options["suite"]
+        lines = options["lines"] or (100_000 if suite == "cases" else 1_000_000)
+        least = {"registry": bench.BASELINE_LINES, "assess": bench.ASSESS_MIN_LINES,
+                 "cases": 1_000}[suite]
         if lines < least:
             raise CommandError(f"--lines must be at least {least:,}.")
         if options["child"]:
@@ -52,7 +57,11 @@ class Command(BaseCommand):
         for m in metrics:
             if m.get("note"):
                 self.stdout.write(f"  {m['metric']} ({m['database']}): {m['note']}")
-        if suite == "registry":
+        if suite == "cases":
+            self.stdout.write(f"\nTotal {time.perf_counter() - started:.0f} s. Goals: opening "
+                              f"100,000 cases ≤ 60 s, sweeping 1,000,000 deadlines ≤ 30 s, "
+                              f"scaled to --lines.")
+        elif suite == "registry":
             self.stdout.write(f"\nTotal {time.perf_counter() - started:.0f} s. The seed goal is "
                               f"{bench.SEED_GOAL_S:.0f} s per 1,000,000 lines, scaled to "
                               f"--lines.")
@@ -74,14 +83,18 @@ class Command(BaseCommand):
                         path = bench.run_child(engine, scratch.url, lines, self.stdout, suite,
                                                "run")
                     else:
-                        path = bench.run_child(engine, scratch.url, lines, self.stdout)
+                        path = bench.run_child(engine, scratch.url, lines, self.stdout, suite)
         except (RuntimeError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"   results written to {path}")
         return json.loads(path.read_text(encoding="utf-8"))["metrics"]
 
     def _child(self, suite: str, engine: str, step: str | None, lines: int) -> None:
-        if suite == "registry":
+        if suite == "cases":
+            from phaseout.cases.bench import run_cases
+
+            run_cases(engine, lines, self.stdout)
+        elif suite == "registry":
             bench.run_measurements(engine, lines, self.stdout)
         elif step == "memory":
             bench.assess_memory(lines, self.stdout)
