@@ -137,6 +137,8 @@ X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "phaseout@localhost")
+# Case notices (deadline passed, decision waiting) also go out by e-mail when on.
+NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", "false")
 
 # Provincial public credit platform (W2): push_credit POSTs the outbox there. Empty URL: the
 # command sends nothing and the pushes wait. The token may come from CREDIT_PLATFORM_TOKEN_FILE.

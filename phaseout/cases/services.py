@@ -6,6 +6,8 @@ entry, all in one transaction."""
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -603,11 +605,17 @@ def _recipients(case: Case, cache: dict | None = None) -> list:
 
 
 def notify(*, case: Case, message: str, cache: dict | None = None) -> int:
-    """Tell the officials of the case's department in its region (in the platform)."""
+    """Tell the officials of the case's department in its region: in the platform, and by
+    e-mail when NOTIFY_BY_EMAIL is on (sent only after the transaction commits)."""
     users = _recipients(case, cache)
     Notification.objects.bulk_create(
         [Notification(user=u, case=case, message=message) for u in users]
     )
+    addresses = [u.email for u in users if u.email]
+    if settings.NOTIFY_BY_EMAIL and addresses:
+        subject = _("[Phaseout] %(number)s") % {"number": case.number}
+        transaction.on_commit(lambda: send_mail(subject, message, None, addresses,
+                                                fail_silently=True))
     return len(users)
 
 

@@ -94,3 +94,18 @@ def test_it_marks_a_met_deadline_never_overdue(registry, energy_people):
     assert rectification.met_on == dt.date(2025, 2, 10) and rectification.overdue_at is None
     case.refresh_from_db()
     assert case.state == State.RECHECK
+
+
+@pytest.mark.req("E5")
+def test_it_emails_the_notice_when_email_notices_are_on(registry, energy_people, settings,
+                                                       mailoutbox,
+                                                       django_capture_on_commit_callbacks):
+    settings.NOTIFY_BY_EMAIL = True
+    energy_people["shaoguan"].email = "sg-energy@example.gov.cn"
+    energy_people["shaoguan"].save()
+    case = _open(registry["cement_kiln"], "2024-08-31")
+    with time_machine.travel("2025-03-03 09:00 +08:00", tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep", verbosity=0)
+    assert [m.to for m in mailoutbox] == [["sg-energy@example.gov.cn"]]
+    assert case.number in mailoutbox[0].subject
