@@ -17,7 +17,7 @@ from phaseout.cases.models import Case, Deadline
 from phaseout.cases.opening import cases_open_from_run
 from phaseout.cases.services import case_open
 from phaseout.core.bench import Metric
-from phaseout.lib.bulk import Batch, bulk_insert, db_value
+from phaseout.lib.bulk import Batch, bulk_insert
 from phaseout.registry.models import ProductionLine
 from phaseout.registry.seeding import seed_registry
 from phaseout.standards.models import AssessmentRun, Finding
@@ -130,7 +130,7 @@ def _add_deadlines(total: int) -> int:
         today - dt.timedelta(days=int(o)) if lt else today + dt.timedelta(days=int(o))
         for o, lt in zip(offsets, late, strict=True)
     ]
-    created = db_value(Deadline, "created_at", timezone.now())
+    created = timezone.now()  # a constant column: bulk_insert adapts it for the driver
     with transaction.atomic():
         bulk_insert(
             Batch(
