@@ -437,6 +437,7 @@ def exit_complete(*, case: Case, actor, expected_version: int | None = None) -> 
         )
     pledged = bool(record.pledge_text and record.pledge_on)
     moved = case_transition(
+        exit_checked=True,
         case=locked,
         to=check.to,
         actor=actor,
@@ -579,6 +580,7 @@ def acceptance_approve(*, case: Case, actor, expected_version: int | None = None
     if acceptance is None:
         raise ExitError(_("No on-site acceptance has been recorded."))
     return case_transition(
+        exit_checked=True,
         case=locked,
         to=State.ACCEPTED,
         actor=actor,
@@ -618,6 +620,7 @@ def exit_archive(*, case: Case, note: str, actor, expected_version: int | None =
         after={"round": record.round, "archived_on": record.archived_on, "note": note},
     )
     return case_transition(
+        exit_checked=True,
         case=locked,
         to=State.REINSPECTION,
         actor=actor,
@@ -719,6 +722,7 @@ def _reinspection_failed(case: Case, inspection: Reinspection, actor) -> None:
 def _case_close(case: Case, actor) -> None:
     """Every scheduled re-inspection passed: the exit is complete and the case is closed."""
     case_transition(
+        exit_checked=True,
         case=case,
         to=State.EXITED,
         actor=actor,
@@ -742,6 +746,7 @@ def exit_reorder(*, case: Case, actor, expected_version: int | None = None) -> C
     if failed is None:
         raise ExitError(_("No failed re-inspection is recorded on this case."))
     return case_transition(
+        exit_checked=True,
         case=locked,
         to=State.EXIT_ORDERED,
         actor=actor,

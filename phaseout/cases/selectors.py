@@ -20,6 +20,7 @@ from phaseout.cases.workflow import (
     Edge,
     State,
     allowed,
+    handled_by_exit,
 )
 from phaseout.reference.models import Division, Industry
 from phaseout.registry.models import ProductionLine
@@ -236,6 +237,7 @@ def case_page(*, user, case: Case, today: dt.date | None = None) -> CasePage:
     steps = [
         _step(user, to, step, pending, can_act)
         for to, step in allowed(case.path, case.state).items()
+        if not handled_by_exit(case.state, to)
     ]
     evidence = list(case.evidence.select_related("uploaded_by", "event"))
     return CasePage(

@@ -29,6 +29,7 @@ from phaseout.cases.workflow import (
     State,
     allowed,
     edge,
+    handled_by_exit,
 )
 from phaseout.reference.models import Department
 from phaseout.registry.models import ProductionLine
@@ -360,6 +361,7 @@ def case_transition(
     signatures: list[str] | None = None,
     pledge: bool = False,
     extension_months: int | None = None,
+    exit_checked: bool = False,
 ) -> Case:
     """Move a case along an edge of its path.
 
@@ -369,6 +371,11 @@ def case_transition(
     step = edge(locked.path, locked.state, to)
     if step is None:
         raise _refuse(locked, to)
+    if handled_by_exit(locked.state, to) and not exit_checked:
+        # The exit measures, pledge, announcement, signatories and re-inspections are checked
+        # by cases/exits.py, which then takes this step.
+        raise CaseError(_("“%(to)s” is recorded in the exit panel of the case (measures with "
+                          "dated evidence, acceptance, re-inspection).") % {"to": State(to).label})
     _check_actor(locked, step, actor, to)
     proposal = None
     if step.kind == DECISION and actor is not None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from phaseout.accounts.access import get_case_for
-from phaseout.cases import selectors, services
+from phaseout.cases import exits, selectors, services
 from phaseout.cases.evidence import evidence_attach
 from phaseout.cases.forms import (
     CaseOpenForm,
@@ -115,6 +115,7 @@ def _case_page(request, case, *, error: str = "", bound: dict | None = None, sta
     context = {"page": page, "case": case, "steps": _step_forms(page, bound), "error": error,
                "error_step": bound["to"] if bound else ""}
     context.update({flag: _template_exists(name) for flag, name in OPTIONAL_PANELS.items()})
+    context["exit"] = exits.exit_panel(case=case)
     return render(request, "cases/case_detail.html", context, status=status)
 
 

@@ -243,3 +243,13 @@ def allowed(path: str, state: str) -> dict[str, Edge]:
 
 def edge(path: str, state: str, to: str) -> Edge | None:
     return allowed(path, state).get(to)
+
+
+# Steps of an exit that go through cases/exits.py (which checks the measures, the pledge, the
+# announcement, the two signatories and the re-inspections) rather than the generic step form.
+EXIT_TARGETS = {State.DISMANTLED, State.SEALED, State.ACCEPTED, State.EXITED}
+
+
+def handled_by_exit(from_state: str, to: str) -> bool:
+    return to in EXIT_TARGETS or (from_state == State.ACCEPTED and to == State.REINSPECTION) or (
+        from_state == State.REINSPECTION and to == State.EXIT_ORDERED)

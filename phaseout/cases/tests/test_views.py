@@ -157,28 +157,48 @@ def test_it_declines_a_proposal_with_a_reason(cases, people):
 
 
 @pytest.mark.req("T2")
-def test_it_takes_an_action_with_an_uploaded_evidence_file(cases, people, shaoguan_official):
+def test_it_takes_a_step_with_an_uploaded_evidence_file(cases, people, shaoguan_official):
+    case = cases["energy"]
+    Case.objects.filter(pk=case.pk).update(state=State.RECHECK)
+    case.refresh_from_db()
+    handler = client_for(people["energy_handler"])
+    approver = client_for(people["energy_approver"])
+    with time_machine.travel(NOW, tick=False):
+        proposed = handler.post(reverse("cases:case-propose", args=[case.pk]), {
+            "step": "closed_compliant", "closed_compliant-version": case.version,
+            "closed_compliant-evidence_file": SimpleUploadedFile("recheck.pdf", PDF),
+            "closed_compliant-evidence_description": "复查监测报告",
+            "closed_compliant-evidence_taken_on": "2025-03-01"})
+        assert proposed.status_code == 302
+        case.refresh_from_db()
+        done = approver.post(reverse("cases:case-approve", args=[case.pk]), {
+            "step": "closed_compliant", "closed_compliant-version": case.version})
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.CLOSED_COMPLIANT
+    (item,) = Evidence.objects.filter(case=case)
+    assert item.event is not None and item.event.to_state == State.CLOSED_COMPLIANT
+    download = reverse("cases:evidence-download", args=[item.pk])
+    assert client_for(shaoguan_official).get(download).status_code == 200
+    assert client_for(people["ecology"]).get(download).status_code == 404
+
+
+@pytest.mark.req("T2")
+def test_it_keeps_exit_steps_out_of_the_generic_step_form(cases, people):
     case = cases["energy"]
     Case.objects.filter(pk=case.pk).update(state=State.CLOSURE_ORDERED)
     case.refresh_from_db()
     client = client_for(people["energy_handler"])
     with time_machine.travel(NOW, tick=False):
-        missing = client.post(reverse("cases:case-act", args=[case.pk]), {
-            "step": "dismantled", "dismantled-version": case.version})
-        assert missing.status_code == 400 and 'id="case-error"' in missing.content.decode()
-        done = client.post(reverse("cases:case-act", args=[case.pk]), {
-            "step": "dismantled", "dismantled-version": case.version,
-            "dismantled-evidence_file": SimpleUploadedFile("site.pdf", PDF),
-            "dismantled-evidence_description": "主体设备拆除现场",
-            "dismantled-evidence_taken_on": "2025-03-01"})
-    assert done.status_code == 302
+        page = client.get(detail(case)).content.decode()
+        assert 'id="act-dismantled"' not in page and 'id="act-sealed"' not in page
+        refused = client.post(reverse("cases:case-act", args=[case.pk]), {
+            "step": "sealed", "sealed-version": case.version, "sealed-pledge": "on",
+            "sealed-evidence_file": SimpleUploadedFile("site.pdf", PDF),
+            "sealed-evidence_description": "现场", "sealed-evidence_taken_on": "2025-03-01"})
+    assert refused.status_code == 400
     case.refresh_from_db()
-    assert case.state == State.DISMANTLED
-    (item,) = Evidence.objects.filter(case=case)
-    assert item.event is not None and item.event.to_state == State.DISMANTLED
-    download = reverse("cases:evidence-download", args=[item.pk])
-    assert client_for(shaoguan_official).get(download).status_code == 200
-    assert client_for(people["ecology"]).get(download).status_code == 404
+    assert case.state == State.CLOSURE_ORDERED
 
 
 @pytest.mark.req("E5")

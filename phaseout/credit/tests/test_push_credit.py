@@ -190,10 +190,12 @@ def test_it_pushes_a_repair_when_the_exit_is_accepted(missed_exit, platform, set
         evidence = Evidence.objects.create(
             case=missed_exit, file=SimpleUploadedFile("photo.pdf", b"%PDF-1.4"),
             description="拆除后现场照片", taken_on=dt.date(2025, 7, 14))
-        case = case_transition(case=missed_exit, to="dismantled", actor=None,
+        # exit_checked: the exit measures are not what this test is about (cases/exits.py).
+        case = case_transition(case=missed_exit, to="dismantled", actor=None, exit_checked=True,
                                evidence=[evidence])
         assert CreditRecord.objects.get().repaired_at is None
-        case_transition(case=case, to="accepted", actor=None, signatures=["甲", "乙"])
+        case_transition(case=case, to="accepted", actor=None, signatures=["甲", "乙"],
+                        exit_checked=True)
     record = CreditRecord.objects.get()
     assert record.repaired_at is not None
     repair = CreditPush.objects.get(kind="repair")

@@ -35,7 +35,7 @@ def _walk(case, *states):
         evidence = Evidence.objects.create(
             case=case, file=SimpleUploadedFile("photo.pdf", b"%PDF-1.4"), description="现场照片",
             taken_on=dt.date(2025, 3, 1))
-        case = case_transition(case=case, to=to, actor=None, evidence=[evidence],
+        case = case_transition(case=case, to=to, actor=None, evidence=[evidence], exit_checked=True,
                                signatures=["甲", "乙"], pledge=True, application="申请")
     return case
 
