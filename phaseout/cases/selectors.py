@@ -249,7 +249,7 @@ def case_page(*, user, case: Case, today: dt.date | None = None) -> CasePage:
         unattached=[e for e in evidence if e.event_id is None],
         steps=steps,
         can_act=can_act,
-        finished=case.state in FINAL or not steps,
+        finished=case.state in FINAL or not allowed(case.path, case.state),
     )
 
 
