@@ -3,10 +3,13 @@
 Loads a synthetic registry of about 4,000 lines (seed 2023), a handful of hand-made
 enterprises that show the cases the platform exists for (an induction furnace registered
 with its kVA rating, a shaft kiln, a flat-draw glass line, Soderberg cells, a small coal
-unit), and one account per kind of official. Running it again changes nothing and says so.
+unit), one account per kind of official, and an assessment of the demo year with the
+enforcement cases it opens. Running it again changes nothing and says so.
 The accounts share one published password, so the command refuses to run when DEBUG is
 off unless --force is given: a production database must never get known passwords.
 """
+
+import datetime as dt
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -196,7 +199,8 @@ class Command(BaseCommand):
                 "DEBUG is off, so this may be a production database. The demo accounts share "
                 "a published password; run with DEBUG=true, or pass --force if this really "
                 "is a demo machine.")
-        changes = self._seed(options["enterprises"]) + self._showcase() + self._accounts()
+        changes = (self._seed(options["enterprises"]) + self._showcase() + self._accounts()
+                   + self._assessment_and_cases())
         if changes:
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({changes} additions)."))
         else:
@@ -223,6 +227,21 @@ class Command(BaseCommand):
                 self.stdout.write(f"  showcase: {enterprise.name}")
                 created += 1
         return created
+
+    def _assessment_and_cases(self) -> int:
+        """One assessment of the demo year and the cases it opens, so the workbench has work
+        in it on first start; skipped once a run exists."""
+        from phaseout.cases.opening import cases_open_from_run
+        from phaseout.standards.models import AssessmentRun
+        from phaseout.standards.services import assessment_run
+
+        if AssessmentRun.objects.filter(status=AssessmentRun.Status.DONE).exists():
+            return 0
+        run = assessment_run(year=YEAR, as_of=dt.date(YEAR, 12, 31), actor=None)
+        report = cases_open_from_run(run=run, actor=None)
+        self.stdout.write(f"  assessment run #{run.pk}: {run.line_count:,} lines judged; "
+                          f"{report.created:,} enforcement cases opened")
+        return 1
 
     def _accounts(self) -> int:
         created = 0
