@@ -33,7 +33,7 @@ class SheetSpec:
 
 
 ENTERPRISES = SheetSpec("enterprises", "企业", (
-    Column("uscc", "统一社会信用代码", _("18 characters, e.g. 91440205MA4UXXXX0X")),
+    Column("uscc", "统一社会信用代码", _("18 characters with its check character, e.g. 914402050000012307")),
     Column("name", "企业名称", _("Registered name, at most 120 characters")),
     Column("county_code", "县（区）代码", _("6-digit county-level division code, e.g. 440205")),
     Column("town_code", "镇（街道）代码", _("Optional 9-digit town code within that county")),
