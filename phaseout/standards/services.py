@@ -102,10 +102,26 @@ def _previous_identical(run: AssessmentRun) -> AssessmentRun | None:
         .exclude(pk=run.pk).order_by("-id").first())
 
 
+# A line's verdict in a domain is its worst verdict among the domain's rules.
+_RANK = np.array([1, 4, 2, 0, 3], dtype=np.int8)  # by verdict code: pass, fail, no data, n/a, unit
+_FROM_RANK = np.array([NOT_APPLICABLE, PASS, 2, 4, 1], dtype=np.int8)
+
+
+def domain_verdicts(evaluation: Evaluation) -> dict[str, np.ndarray]:
+    """Per domain, each line's worst verdict over the domain's rules (fail before wrong unit
+    before no data before pass)."""
+    ranks: dict[str, np.ndarray] = {}
+    for result in evaluation.results:
+        rank = _RANK[result.outcome.verdict]
+        domain = result.rule.domain
+        ranks[domain] = np.maximum(ranks[domain], rank) if domain in ranks else rank
+    return {domain: _FROM_RANK[rank] for domain, rank in ranks.items()}
+
+
 def _counts(facts: Facts, evaluation: Evaluation) -> dict:
-    """Totals for the dashboard: per city, industry and domain, the lines and capacity in each
-    verdict, and per line-level: lines failing any rule of a domain."""
-    rows: dict[tuple, list[float]] = {}
+    """Totals for the dashboard: per city, industry and domain, the number of LINES (and their
+    capacity) in each domain verdict, so a line failing two rules of a domain counts once."""
+    rows = []
     capacity = np.nan_to_num(facts["capacity"])
     industry_names = {v: k for k, v in facts.vocab["industry"].items()}
     # One small integer key per line and verdict: (city, industry, verdict) → bincount.
@@ -114,8 +130,7 @@ def _counts(facts: Facts, evaluation: Evaluation) -> dict:
     n_verdicts = len(VERDICT_NAMES)
     line_key = (city_index.ravel() * len(industries) + industry_index.ravel()) * n_verdicts
     bins = len(cities) * len(industries) * n_verdicts
-    for result in evaluation.results:
-        verdict = result.outcome.verdict
+    for domain, verdict in sorted(domain_verdicts(evaluation).items()):
         judged = verdict != NOT_APPLICABLE
         if not judged.any():
             continue
@@ -125,13 +140,9 @@ def _counts(facts: Facts, evaluation: Evaluation) -> dict:
         for key in np.flatnonzero(n).tolist():
             place, code = divmod(key, n_verdicts)
             city, industry = divmod(place, len(industries))
-            row = (int(cities[city]), industry_names.get(int(industries[industry]), "?"),
-                   result.rule.domain, VERDICT_NAMES[code])
-            entry = rows.setdefault(row, [0, 0.0])
-            entry[0] += int(n[key])
-            entry[1] += float(cap[key])
-    return {"by_city_industry_domain_verdict": [[*k, v[0], round(v[1], 4)]
-                                                for k, v in sorted(rows.items())]}
+            rows.append([int(cities[city]), industry_names.get(int(industries[industry]), "?"),
+                         domain, VERDICT_NAMES[code], int(n[key]), round(float(cap[key]), 4)])
+    return {"by_city_industry_domain_verdict": sorted(rows)}
 
 
 def _finding_frame(run: AssessmentRun, facts: Facts, evaluation: Evaluation

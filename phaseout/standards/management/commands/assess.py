@@ -71,7 +71,7 @@ class Command(BaseCommand):
         fails = sum(row[4] for row in run.counts.get("by_city_industry_domain_verdict", [])
                     if row[3] == "fail")
         self.stdout.write(f"Run #{run.pk} done: {run.line_count} lines judged as of {run.as_of}, "
-                          f"{fails} failing verdicts; parameters {run.params_digest[:12]}.")
+                          f"{fails} line-domain failures; parameters {run.params_digest[:12]}.")
 
     def _queued(self) -> None:
         done = 0
