@@ -5,6 +5,8 @@ unattached files to the step it takes."""
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from phaseout.audit.services import audit_record
 from phaseout.cases.models import Case, Evidence
@@ -16,11 +18,14 @@ from phaseout.lib.evidence import evidence_error
 def evidence_attach(*, case: Case, file, description: str, taken_on: dt.date, actor) -> Evidence:
     """Keep an evidence file on the case.
 
-    Raises: CaseError when the file is refused (type, size, content).
+    Raises: CaseError when the file is refused (type, size, content) or dated in the future.
     """
     why = evidence_error(file)
     if why is not None:
         raise CaseError(why)
+    if taken_on > timezone.localdate():
+        raise CaseError(_("The date the evidence was taken (%(d)s) is in the future.")
+                        % {"d": taken_on.isoformat()})
     item = Evidence.objects.create(case=case, file=file, description=description.strip()
                                    or file.name, taken_on=taken_on, uploaded_by=actor)
     audit_record(actor=actor, action="case.evidence", object_type="case", object_id=case.number,

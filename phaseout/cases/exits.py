@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phaseout.audit.services import audit_record
+from phaseout.cases.evidence import evidence_attach
 from phaseout.cases.models import (
     Acceptance,
     Case,
@@ -183,22 +184,8 @@ def evidence_add(*, case: Case, file, description: str, taken_on: dt.date, actor
         raise ExitError(_("File: %(why)s") % {"why": why}, "file")
     description = _check_text(description, _("Description"), "description")
     _check_date(taken_on, _("Date taken"), "taken_on")
-    evidence = Evidence.objects.create(
-        case=locked, file=file, description=description[:200], taken_on=taken_on, uploaded_by=actor
-    )
-    audit_record(
-        actor=actor,
-        action="case.evidence",
-        object_type="case",
-        object_id=locked.number,
-        after={
-            "evidence": evidence.pk,
-            "file": evidence.file.name,
-            "description": evidence.description,
-            "taken_on": taken_on,
-        },
-    )
-    return evidence
+    return evidence_attach(case=locked, file=file, description=description[:200],
+                           taken_on=taken_on, actor=actor)
 
 
 @transaction.atomic

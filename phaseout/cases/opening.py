@@ -11,22 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from phaseout.audit.services import Change, audit_record_many
-from phaseout.cases import deadlines as due
 from phaseout.cases.models import Case, CaseEvent, Deadline
-from phaseout.cases.services import _basis, _param
+from phaseout.cases.services import FIRST_DEADLINE, first_deadline
 from phaseout.cases.workflow import DEPARTMENT, FROM_RULE_PATH, INITIAL
 from phaseout.lib.bulk import Batch, bulk_insert, db_value
 from phaseout.reference.models import Department
 from phaseout.registry.models import ProductionLine
 from phaseout.standards.facts import JUDGED_STATUSES
 from phaseout.standards.models import AssessmentRun, Finding
-
-# Which deadline each path starts with, and the parameter that sets it.
-FIRST_DEADLINE = {
-    "energy": (Deadline.Kind.RECTIFICATION, "energy_rectification_months"),
-    "quality": (Deadline.Kind.RECTIFICATION, "quality_rectification_months"),
-    "eliminated": (Deadline.Kind.DISMANTLING, "dismantling_months"),
-}
 
 
 @dataclass
@@ -90,10 +82,7 @@ def _create(run: AssessmentRun, todo: list[tuple[int, str, list[str]]], opened_o
 
 def _write_events_and_deadlines(cases, ids, opened_on, now, actor) -> None:
     event_at, created_at = db_value(CaseEvent, "at", now), db_value(Deadline, "created_at", now)
-    firsts = {}
-    for path, (kind, param) in FIRST_DEADLINE.items():
-        result = due.months_period_end(opened_on, _param(param, opened_on))
-        firsts[path] = (kind, result, _basis(param, opened_on))
+    firsts = {path: first_deadline(path, opened_on) for path in FIRST_DEADLINE}
     events = {k: [] for k in ("case_id", "at", "actor_id", "kind", "from_state", "to_state",
                               "basis", "note", "data")}
     deadlines = {k: [] for k in ("case_id", "kind", "due_on", "nominal_on", "provisional",

@@ -103,32 +103,28 @@ def _deadline(case: Case, kind: str, result: due.Due, basis: str) -> Deadline:
     return deadline
 
 
+# The deadline each path starts with when a case is opened, and the parameter that sets it.
+FIRST_DEADLINE = {
+    "energy": (Deadline.Kind.RECTIFICATION, "energy_rectification_months"),
+    "quality": (Deadline.Kind.RECTIFICATION, "quality_rectification_months"),
+    "eliminated": (Deadline.Kind.DISMANTLING, "dismantling_months"),
+}
+
+
+def first_deadline(path: str, opened_on: dt.date) -> tuple[str, due.Due, str] | None:
+    """(kind, due date, basis) of the deadline a case on `path` opened that day starts with."""
+    if path not in FIRST_DEADLINE:
+        return None
+    kind, param = FIRST_DEADLINE[path]
+    months = _param(param, opened_on)
+    return kind, due.months_period_end(opened_on, months), _basis(param, opened_on)
+
+
 def _initial_deadlines(case: Case) -> None:
-    on = case.opened_on
-    if case.path == "energy":
-        months = _param("energy_rectification_months", on)
-        _deadline(
-            case,
-            Deadline.Kind.RECTIFICATION,
-            due.months_period_end(on, months),
-            _basis("energy_rectification_months", on),
-        )
-    elif case.path == "quality":
-        months = _param("quality_rectification_months", on)
-        _deadline(
-            case,
-            Deadline.Kind.RECTIFICATION,
-            due.months_period_end(on, months),
-            _basis("quality_rectification_months", on),
-        )
-    elif case.path == "eliminated":
-        months = _param("dismantling_months", on)
-        _deadline(
-            case,
-            Deadline.Kind.DISMANTLING,
-            due.months_period_end(on, months),
-            _basis("dismantling_months", on),
-        )
+    first = first_deadline(case.path, case.opened_on)
+    if first is not None:
+        kind, result, basis = first
+        _deadline(case, kind, result, basis)
 
 
 def case_open(
