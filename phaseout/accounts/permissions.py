@@ -1,6 +1,6 @@
 """URL_PERMISSIONS: every named URL and what it takes to open it. The middleware enforces
 it for pages, the API's auth class for API operations, and a test fails when a URL is
-missing here. Object scope (region, enterprise) is then checked by accounts.access.
+missing here. Object scope (region, enterprise) is then checked by accounts.scope.
 
 Values: PUBLIC (anyone), LOGIN (any signed-in user), STAFF (Django admin), or a
 permission "app_label.codename".
@@ -42,7 +42,7 @@ URL_PERMISSIONS: dict[str, str] = {
     "standards:finding-list": "standards.view_results",
     "standards:what-if": "standards.run_what_if",
     "standards:calculator": LOGIN,
-    # enforcement cases: tasks, list, case page and its steps (scope: accounts.access)
+    # enforcement cases: tasks, list, case page and its steps (scope: accounts.scope)
     "cases:tasks": "cases.view_case",
     "cases:notification-read": "cases.view_case",
     "cases:case-list": "cases.view_case",
@@ -54,7 +54,7 @@ URL_PERMISSIONS: dict[str, str] = {
     "cases:case-decline": "cases.approve_case",
     "cases:case-open": "cases.handle_case",
     "cases:open-from-run": "cases.approve_case",
-    # official documents of a case (scope: accounts.access.get_case_for)
+    # official documents of a case (scope: cases.access.get_case_for)
     "documents:case-documents": "cases.view_case",
     "documents:issue": "cases.handle_case",
     "documents:download": "cases.view_case",

@@ -72,7 +72,7 @@ ROLES: dict[str, dict[str, object]] = {
             "cases.view_case",
             "registry.view_enterprise", "registry.view_productionline",
             "registry.view_indicator", "registry.view_licence",
-            "standards.view_results",  # its own lines only (accounts.access)
+            "standards.view_results",  # its own lines only (accounts.scope)
         ],
     },
 }

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from phaseout.accounts.access import visible_divisions
+from phaseout.accounts.scope import visible_divisions
 from phaseout.audit.models import AuditEntry
 from phaseout.reference.models import Division
 

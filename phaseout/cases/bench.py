@@ -60,7 +60,7 @@ def _failing_run(lines: list[int]) -> AssessmentRun:
                 ("county_id", county),
                 ("rule_id", "energy.bench"),
                 ("domain", "energy"),
-                ("path", "energy_rectification"),
+                ("path", "energy"),
                 ("verdict", "fail"),
                 ("measured", 70.0),
                 ("limit", 61.0),

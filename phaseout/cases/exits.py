@@ -457,7 +457,7 @@ def exit_complete(*, case: Case, actor, expected_version: int | None = None) -> 
 
 
 def _check_signatory(case: Case, official, label: str, name: str) -> None:
-    from phaseout.accounts.access import visible_cases
+    from phaseout.cases.access import visible_cases
 
     if official is None:
         raise ExitError(_("%(f)s: choose the official who signed.") % {"f": label}, name)

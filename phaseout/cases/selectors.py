@@ -1,4 +1,4 @@
-"""Reads of enforcement cases for the workbench, always through accounts.access: the case
+"""Reads of enforcement cases for the workbench, always through the one scope (accounts.scope): the case
 list with its filters, a user's tasks (deadlines, approvals, notices) and what a user may do
 on one case."""
 
@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from phaseout.accounts.access import visible_cases, visible_divisions
+from phaseout.accounts.scope import visible_divisions
+from phaseout.cases.access import visible_cases
 from phaseout.cases.models import Case, CaseEvent, Deadline, Evidence, Notification, Proposal
 from phaseout.cases.services import APPROVE, HANDLE
 from phaseout.cases.workflow import (
@@ -229,7 +230,7 @@ def _step(user, to: str, step: Edge, pending: dict[str, Proposal], can_act: bool
 
 
 def case_page(*, user, case: Case, today: dt.date | None = None) -> CasePage:
-    """Everything the case page shows, for a case fetched through accounts.access."""
+    """Everything the case page shows, for a case fetched through the one scope (accounts.scope)."""
     today = today or timezone.localdate()
     proposals = list(case.proposals.select_related("proposed_by", "decided_by"))
     pending = {p.to_state: p for p in proposals if p.decided_at is None}
@@ -277,7 +278,7 @@ def open_paths(user) -> list[tuple[str, str]]:
 
 
 def line_for_opening(*, user, uscc: str, line_code: str) -> ProductionLine | None:
-    from phaseout.accounts.access import visible_lines
+    from phaseout.registry.access import visible_lines
 
     return (
         visible_lines(user)

@@ -1,6 +1,6 @@
 """The case workbench: my tasks, the case list, the case page with the steps the official
 may take, and opening cases by hand or from an assessment run. Permissions come from the URL
-table (accounts.permissions); scope from accounts.access; every change from a service."""
+table (accounts.permissions); scope from the one scope (accounts.scope); every change from a service."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from phaseout.accounts.access import get_case_for
 from phaseout.cases import exits, selectors, services
+from phaseout.cases.access import get_case_for
 from phaseout.cases.evidence import evidence_attach
 from phaseout.cases.forms import (
     CaseOpenForm,

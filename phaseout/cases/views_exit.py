@@ -1,6 +1,6 @@
 """The exit panel's steps on the case page (T2, T3, W2): each view parses its small form, calls
 one service of cases.exits and returns to the case page with the result as a message.
-Permissions come from the URL table; scope from accounts.access.get_case_for."""
+Permissions come from the URL table; scope from the one scope (accounts.scope).get_case_for."""
 
 from django import forms
 from django.contrib import messages
@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from phaseout.accounts.access import get_case_for
 from phaseout.cases import exits
+from phaseout.cases.access import get_case_for
 from phaseout.cases.models import ExitItem, ExitRecord, Reinspection
 from phaseout.cases.services import CaseError
 

@@ -228,11 +228,11 @@ DEPARTMENT: dict[str, str] = {
 
 # Map from the standards engine's enforcement path to the case path it opens.
 FROM_RULE_PATH: dict[str, str] = {
-    "energy_rectification": CasePath.ENERGY,
-    "environmental_restriction": CasePath.ENVIRONMENT,
+    "energy": CasePath.ENERGY,
+    "environment": CasePath.ENVIRONMENT,
     "quality": CasePath.QUALITY,
     "safety": CasePath.SAFETY,
-    "exit": CasePath.ELIMINATED,
+    "eliminated": CasePath.ELIMINATED,
     "coal_power": CasePath.COAL_POWER,
 }
 

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from phaseout.accounts.access import visible_enterprises
 from phaseout.credit.models import CreditPush, CreditRecord
 from phaseout.credit.services import CreditError, credit_push_retry
+from phaseout.registry.access import visible_enterprises
 
 
 def record_list(request):

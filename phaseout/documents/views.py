@@ -1,5 +1,5 @@
 """Issuing and downloading a case's official documents. Permissions come from the URL table
-(accounts.permissions); region and department scope from accounts.access.get_case_for."""
+(accounts.permissions); region and department scope from the one scope (accounts.scope).get_case_for."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from phaseout.accounts.access import get_case_for
+from phaseout.cases.access import get_case_for
 from phaseout.documents.models import OfficialDocument
 from phaseout.documents.services import DocumentError, document_issue
 

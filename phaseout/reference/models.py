@@ -48,6 +48,13 @@ class Department(models.Model):
     name_en = models.CharField(max_length=80)
     province_title = models.CharField(max_length=60, help_text="e.g. 广东省工业和信息化厅")
     local_title = models.CharField(max_length=60, help_text="suffix after a city or county name")
+    abbreviation = models.CharField(max_length=8, blank=True,
+                                    help_text="in document numbers, e.g. 工信 in 韶工信整改〔2026〕1号")
+    # The plan makes the industry department the coordinator (P1): in its region it sees and
+    # co-signs every department's cases and publishes lists for all of them.
+    leads = models.BooleanField(default=False, help_text="leads the coordination in its region")
+    # The enforcement paths (standards.vocabulary.Path) this department answers for.
+    paths = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["id"]

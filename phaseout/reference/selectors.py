@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from phaseout.reference.models import Division, Industry
+from phaseout.reference.models import Department, Division, Industry
 
 
 def province() -> Division:
@@ -25,3 +25,16 @@ def industry_list_for_year(*, year: int, city: Division | None = None) -> QueryS
         where |= Q(scopes__year=year, scopes__division=city)
     return Industry.objects.filter(where).distinct().order_by("id")
 
+
+
+def department_for_path(path: str) -> Department:
+    """The department that answers for an enforcement path (departments.yaml `paths`)."""
+    for department in Department.objects.all():
+        if path in department.paths:
+            return department
+    raise Department.DoesNotExist(f"No department answers for the path {path!r}; "
+                                  "add it to reference/data/departments.yaml and load_reference.")
+
+
+def departments_by_path() -> dict[str, Department]:
+    return {path: d for d in Department.objects.all() for path in d.paths}

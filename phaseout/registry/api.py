@@ -1,6 +1,6 @@
 """The registry's JSON API: enterprises, production lines, indicators, licences, and the
 bearer tokens to call it with. Each operation checks its URL table entry (through
-`perm`), reads through accounts.access so a user sees only their region, checks input
+`perm`), reads through the one scope (accounts.scope) so a user sees only their region, checks input
 with registry.validation and writes through one registry service.
 
 Errors: 401 without credentials, 403 without the permission, 404 outside the user's
@@ -18,17 +18,17 @@ from django.utils.translation import gettext as _  # noqa: E402
 from ninja import Query, Status  # noqa: E402
 from ninja.pagination import LimitOffsetPagination, paginate  # noqa: E402
 
-from phaseout.accounts.access import (  # noqa: E402
+from phaseout.accounts.api_auth import perm  # noqa: E402
+from phaseout.accounts.scope import visible_divisions  # noqa: E402
+from phaseout.accounts.services import api_token_create  # noqa: E402
+from phaseout.registry import services  # noqa: E402
+from phaseout.registry.access import (  # noqa: E402
     can_write,
     get_enterprise_for,
     get_line_for,
-    visible_divisions,
     visible_enterprises,
     visible_lines,
 )
-from phaseout.accounts.services import api_token_create  # noqa: E402
-from phaseout.core.api import perm  # noqa: E402
-from phaseout.registry import services  # noqa: E402
 from phaseout.registry.models import Enterprise, Licence, ProductionLine  # noqa: E402
 from phaseout.registry.schemas import (  # noqa: E402
     EnterpriseChangeIn,

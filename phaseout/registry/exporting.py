@@ -1,6 +1,6 @@
 """Exporting the registry in the import format of registry.columns (so an export can be
 edited and imported again), and the empty templates. Only what the user may see is
-written (accounts.access), optionally narrowed by the registry search's filters; rows are
+written (the one scope (accounts.scope)), optionally narrowed by the registry search's filters; rows are
 streamed from the database and into a write-only workbook, so large exports stay flat
 in memory."""
 
@@ -16,8 +16,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from phaseout.accounts.access import visible_enterprises, visible_lines
 from phaseout.reference.models import Division
+from phaseout.registry.access import visible_enterprises, visible_lines
 from phaseout.registry.columns import SPECS, SheetSpec
 from phaseout.registry.importing import CHOICE_COLUMNS
 from phaseout.registry.models import Enterprise, Indicator, Licence, ProductionLine

@@ -19,8 +19,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
-from phaseout.accounts.access import can_write, visible_divisions, visible_enterprises
+from phaseout.accounts.scope import visible_divisions
 from phaseout.reference.models import Division
+from phaseout.registry.access import can_write, visible_enterprises
 from phaseout.registry.columns import SPECS, SheetSpec
 from phaseout.registry.models import (
     Enterprise,

@@ -1,5 +1,5 @@
 """Reads of the registry for the workbench, always starting from what the user may see
-(accounts.access). The search is built for a million lines: filters hit the indexed
+(the one scope (accounts.scope)). The search is built for a million lines: filters hit the indexed
 columns copied onto each line, the count is capped and a page is fetched in two steps
 (ids first, then the rows with their related names)."""
 
@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from phaseout.accounts.access import visible_divisions, visible_enterprises, visible_lines
+from phaseout.accounts.scope import visible_divisions
 from phaseout.audit.models import AuditEntry
 from phaseout.reference.models import Division, EquipmentType, Industry
+from phaseout.registry.access import visible_enterprises, visible_lines
 from phaseout.registry.models import Enterprise, Indicator, LineStatusChange, ProductionLine
 
 # Beyond this many matches the page says "10,000+" instead of counting every row.
@@ -274,7 +275,7 @@ def _grouped_by_year(indicators) -> list[tuple[int, list[Indicator]]]:
 
 
 def enterprise_archive(*, enterprise: Enterprise, audit_limit: int = 50) -> EnterpriseArchive:
-    """The archive of an enterprise already fetched through accounts.access."""
+    """The archive of an enterprise already fetched through the one scope (accounts.scope)."""
     lines = list(enterprise.lines.select_related("industry", "equipment_type").order_by("line_code"))
     indicators = (Indicator.objects.filter(line__enterprise=enterprise)
                   .select_related("kind", "line").order_by("-year", "line__line_code", "kind_id"))

@@ -1,5 +1,5 @@
 """The registry workbench: search, line and enterprise pages. Permissions come from the
-URL table (accounts.permissions); region scope from accounts.access fetch helpers."""
+URL table (accounts.permissions); region scope from the one scope (accounts.scope) fetch helpers."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from phaseout.accounts.access import get_enterprise_for, get_line_for, visible_divisions
+from phaseout.accounts.scope import visible_divisions
 from phaseout.lib.evidence import evidence_error
 from phaseout.registry import selectors
+from phaseout.registry.access import get_enterprise_for, get_line_for
 from phaseout.registry.forms import (
     EnterpriseForm,
     IndicatorForm,

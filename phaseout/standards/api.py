@@ -1,6 +1,6 @@
 """The standards engine's JSON API: assessment runs, a line's verdicts, and the surcharge
 quote for one hypothetical line. Each operation checks its URL table entry (through `perm`)
-and reads through standards.selectors / accounts.access, so a user sees only their area."""
+and reads through standards.selectors / the one scope (accounts.scope), so a user sees only their area."""
 
 from ninja import Router
 
@@ -16,9 +16,9 @@ from ninja import Field, Schema  # noqa: E402
 from ninja.errors import HttpError  # noqa: E402
 from ninja.pagination import LimitOffsetPagination, paginate  # noqa: E402
 
-from phaseout.accounts.access import get_line_for  # noqa: E402
-from phaseout.core.api import perm  # noqa: E402
+from phaseout.accounts.api_auth import perm  # noqa: E402
 from phaseout.reference.models import EquipmentType, IndicatorKind, Industry  # noqa: E402
+from phaseout.registry.access import get_line_for  # noqa: E402
 from phaseout.registry.models import ProductionLine  # noqa: E402
 from phaseout.registry.schemas import ErrorOut  # noqa: E402
 from phaseout.registry.validation import FieldError, RegistryInputError  # noqa: E402

@@ -15,33 +15,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from phaseout.standards.params import ParameterSet, ParamRef
+from phaseout.standards.vocabulary import Domain, Path  # noqa: F401  (rules import them here)
 
 PASS, FAIL, NO_DATA, NOT_APPLICABLE, BAD_UNIT = (np.int8(0), np.int8(1), np.int8(2), np.int8(3),
                                                  np.int8(4))
 # BAD_UNIT: the indicator was recorded in a unit the rule does not take. It is reported as
 # such; a value is never converted or passed silently.
 VERDICT_NAMES = {0: "pass", 1: "fail", 2: "no_data", 3: "not_applicable", 4: "bad_unit"}
-
-
-class Domain:
-    ENERGY = "energy"
-    ENVIRONMENT = "environment"
-    QUALITY = "quality"
-    SAFETY = "safety"
-    TECHNOLOGY = "technology"
-    ELIMINATED = "eliminated"
-    ALL = (ENERGY, ENVIRONMENT, QUALITY, SAFETY, TECHNOLOGY, ELIMINATED)
-
-
-class Path:
-    """The enforcement path a failure opens (the enforcement issue builds the workflows)."""
-
-    ENERGY_RECTIFICATION = "energy_rectification"
-    ENVIRONMENTAL_RESTRICTION = "environmental_restriction"
-    QUALITY = "quality"
-    SAFETY = "safety"
-    EXIT = "exit"
-    COAL_POWER = "coal_power"
 
 
 class Facts:

@@ -2,7 +2,7 @@
 
 - Runs: a user sees the runs whose scope covers their area (province-wide runs, runs of
   their city or county) and, for a city official, the runs of the city's counties.
-- Findings: filtered by accounts.access.line_scope, whose columns (city_id, county_id,
+- Findings: filtered by the one scope (accounts.scope `lines()`), whose columns (city_id, county_id,
   enterprise_id) Finding carries, so a province-wide run shows a city official only the
   rows of that city and an enterprise account only its own lines.
 - Totals: the run's stored counts, restricted to the user's city; county officials and
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import phaseout.standards.rules  # noqa: F401 (importing the package registers every rule)
-from phaseout.accounts.access import line_scope, visible_divisions
+from phaseout.accounts.scope import scope_of, visible_divisions
 from phaseout.reference.models import Division, Industry
 from phaseout.registry.models import ProductionLine
 from phaseout.registry.selectors import CappedPaginator
@@ -186,7 +186,7 @@ def _rows_for(run: AssessmentRun, user, area: dict[str, int]) -> tuple[list[list
             rows = [r for r in rows if r[0] == area["city_id"]]
         return rows, True
     totals: dict[tuple, list] = {}
-    findings = (Finding.objects.filter(run=run.results_run).filter(line_scope(user))
+    findings = (Finding.objects.filter(run=run.results_run).filter(scope_of(user).lines())
                 .values_list("city_id", "line__industry__code", "domain", "verdict",
                              "line__capacity"))
     for city_id, industry, domain, verdict, capacity in findings.iterator():
@@ -216,7 +216,7 @@ def dashboard(*, user, year: int | None = None) -> Dashboard:
     industries = {i.code: i for i in Industry.objects.all()}
     by_city: dict[str, Tally] = {}
     by_industry: dict[str, Tally] = {}
-    by_domain = {d: Tally(d, str(DOMAIN_LABELS[d])) for d in Domain.ALL}
+    by_domain = {d: Tally(d, str(DOMAIN_LABELS[d])) for d in Domain.values}
     for city_id, industry, domain, verdict, n, capacity in rows:
         code, name = cities.get(city_id, ("", "?"))
         city = by_city.setdefault(code, Tally(code, name))
@@ -258,7 +258,7 @@ def parse_finding_filters(querydict, *, user) -> tuple[FindingFilters, list[str]
     for name, allowed, message in (
             ("industry", set(Industry.objects.values_list("code", flat=True)),
              _("%(v)s is not a known industry")),
-            ("domain", set(Domain.ALL), _("%(v)s is not a domain")),
+            ("domain", set(Domain.values), _("%(v)s is not a domain")),
             ("verdict", set(VERDICT_LABELS) - {"pass"}, _("%(v)s is not a stored verdict")),
             ("rule", set(REGISTRY), _("%(v)s is not a rule"))):
         value = querydict.get(name, "").strip()
@@ -272,7 +272,7 @@ def parse_finding_filters(querydict, *, user) -> tuple[FindingFilters, list[str]
 def finding_search(*, user, run: AssessmentRun, filters: FindingFilters) -> QuerySet[Finding]:
     """The stored non-pass verdicts of a run (already fetched with get_run_for) that the user
     may see, filtered."""
-    qs = Finding.objects.filter(run=run.results_run).filter(line_scope(user))
+    qs = Finding.objects.filter(run=run.results_run).filter(scope_of(user).lines())
     exact = {"city_id": filters.city_id, "line__industry__code": filters.industry or None,
              "domain": filters.domain or None, "verdict": filters.verdict or None,
              "rule_id": filters.rule or None}
@@ -375,7 +375,7 @@ def latest_run_for_line(line: ProductionLine) -> AssessmentRun | None:
 
 
 def line_verdicts(*, line: ProductionLine) -> LineVerdicts | None:
-    """The verdicts of a line already fetched through accounts.access; None before any run."""
+    """The verdicts of a line already fetched through the one scope (accounts.scope); None before any run."""
     run = latest_run_for_line(line)
     if run is None:
         return None

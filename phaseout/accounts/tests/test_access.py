@@ -1,20 +1,20 @@
-"""Region scope (accounts.access): who sees which enterprises and lines, for each of the
+"""Region scope (the one scope (accounts.scope)): who sees which enterprises and lines, for each of the
 named people in conftest."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from phaseout.accounts.access import (
+from phaseout.accounts.scope import visible_divisions
+from phaseout.accounts.services import user_create
+from phaseout.reference.models import Department
+from phaseout.registry.access import (
     can_write,
     get_enterprise_for,
     get_line_for,
-    visible_divisions,
     visible_enterprises,
     visible_lines,
 )
-from phaseout.accounts.services import user_create
-from phaseout.reference.models import Department
 
 ALL_ENTERPRISES = {"qujiang_steel", "wengyuan_cement", "zengcheng_glass"}
 ALL_LINES = {"steel_bf", "steel_if", "cement_kiln", "glass_float"}

@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
+from phaseout.accounts.api_auth import TableAuth
 from phaseout.accounts.permissions import (
     LOGIN,
     PUBLIC,
@@ -17,7 +18,7 @@ from phaseout.accounts.permissions import (
     allows,
     required_for,
 )
-from phaseout.core.api import TableAuth, api
+from phaseout.core.api import api
 
 # Values tried for URL arguments: an id, an app label (for the admin), a word.
 DUMMY_VALUES = ("1", "auth", "x")

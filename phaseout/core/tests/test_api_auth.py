@@ -5,9 +5,10 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from phaseout.accounts.api_auth import TableAuth, perm
 from phaseout.accounts.models import ApiToken
 from phaseout.accounts.services import api_token_create
-from phaseout.core.api import TableAuth, _field_of, perm
+from phaseout.core.api import _field_of
 
 pytestmark = pytest.mark.django_db
 

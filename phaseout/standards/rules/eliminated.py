@@ -45,7 +45,7 @@ def _at_or_below(facts: Facts, ctx: Context, equipment: str, param: str,
 
 
 @rule(id="eliminated.steel.blast_furnace", label="炼铁高炉有效容积不高于淘汰类上限",
-      domain=Domain.ELIMINATED, industries=("steel",), path=Path.EXIT,
+      domain=Domain.ELIMINATED, industries=("steel",), path=Path.ELIMINATED,
       basis=f"{CATALOGUE} 钢铁：400立方米及以下炼铁高炉（铸造生铁企业除外）",
       params=("catalogue.blast_furnace_max_size",), measure="size", unit="m3",
       reason_fail="高炉有效容积 {measured:g} m³，不高于淘汰类上限 {limit:g} m³",
@@ -63,7 +63,7 @@ def blast_furnace(facts: Facts, ctx: Context) -> Outcome:
 
 @rule(id="eliminated.steel.blast_furnace_ferroalloy",
       label="铁合金、铸管用高炉有效容积不高于淘汰类上限",
-      domain=Domain.ELIMINATED, industries=("steel",), path=Path.EXIT,
+      domain=Domain.ELIMINATED, industries=("steel",), path=Path.ELIMINATED,
       basis=f"{CATALOGUE} 钢铁：200立方米及以下铁合金、铸管用高炉",
       params=("catalogue.blast_furnace_ferroalloy_max_size",), measure="size", unit="m3",
       reason_fail="铁合金/铸管用高炉有效容积 {measured:g} m³，不高于淘汰类上限 {limit:g} m³",
@@ -76,7 +76,7 @@ def blast_furnace_ferroalloy(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="eliminated.steel.converter", label="炼钢转炉公称容量不高于淘汰类上限",
-      domain=Domain.ELIMINATED, industries=("steel",), path=Path.EXIT,
+      domain=Domain.ELIMINATED, industries=("steel",), path=Path.ELIMINATED,
       basis=f"{CATALOGUE} 钢铁：30吨及以下转炉（铁合金转炉除外）",
       params=("catalogue.converter_max_size",), measure="size", unit="t",
       reason_fail="转炉公称容量 {measured:g} t，不高于淘汰类上限 {limit:g} t",
@@ -88,7 +88,7 @@ def converter(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="eliminated.steel.electric_furnace", label="炼钢电炉公称容量不高于淘汰类上限",
-      domain=Domain.ELIMINATED, industries=("steel",), path=Path.EXIT,
+      domain=Domain.ELIMINATED, industries=("steel",), path=Path.ELIMINATED,
       basis=f"{CATALOGUE} 钢铁：30吨及以下电炉（机械铸造电炉除外）",
       params=("catalogue.electric_furnace_max_size",), measure="size", unit="t",
       reason_fail="电炉公称容量 {measured:g} t，不高于淘汰类上限 {limit:g} t",
@@ -111,7 +111,7 @@ def _listed(facts: Facts, ctx: Context, equipment: tuple[str, ...], param: str,
 
 
 @rule(id="eliminated.steel.induction_furnace", label="工频和中频感应炉（地条钢、普碳钢、不锈钢冶炼）",
-      domain=Domain.ELIMINATED, industries=("steel",), path=Path.EXIT,
+      domain=Domain.ELIMINATED, industries=("steel",), path=Path.ELIMINATED,
       basis=f"{CATALOGUE} 钢铁：用于地条钢、普碳钢、不锈钢冶炼的工频和中频感应炉",
       params=("catalogue.induction_furnace_eliminated",),
       reason_fail="感应炉登记用途不是机械铸造，属淘汰类",
@@ -124,7 +124,7 @@ def induction_furnace(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="eliminated.cement.kiln", label="淘汰类水泥窑型（机立窑、干法中空窑、立波尔窑、湿法窑）",
-      domain=Domain.ELIMINATED, industries=("cement",), path=Path.EXIT,
+      domain=Domain.ELIMINATED, industries=("cement",), path=Path.ELIMINATED,
       basis=f"{CATALOGUE} 建材：机立窑、干法中空窑（特种水泥除外）、立波尔窑、湿法窑",
       params=("catalogue.cement_kilns_eliminated",),
       reason_fail="窑型属淘汰类", reason_exempt="干法中空窑登记为特种水泥生产，不属淘汰类")
@@ -136,7 +136,7 @@ def cement_kiln(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="eliminated.aluminium.soderberg", label="自焙阳极电解槽",
-      domain=Domain.ELIMINATED, industries=("aluminium",), path=Path.EXIT,
+      domain=Domain.ELIMINATED, industries=("aluminium",), path=Path.ELIMINATED,
       basis=f"{CATALOGUE} 有色金属：自焙槽", params=("catalogue.soderberg_cells_eliminated",),
       reason_fail="自焙阳极电解槽属淘汰类", reason_pass="")
 def soderberg(facts: Facts, ctx: Context) -> Outcome:
@@ -144,7 +144,7 @@ def soderberg(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="eliminated.aluminium.small_prebaked", label="预焙阳极电解槽电流强度不高于淘汰类上限",
-      domain=Domain.ELIMINATED, industries=("aluminium",), path=Path.EXIT,
+      domain=Domain.ELIMINATED, industries=("aluminium",), path=Path.ELIMINATED,
       basis=f"{CATALOGUE} 有色金属：100kA及以下预焙槽", measure="size", unit="kA",
       params=("catalogue.prebaked_cell_max_current",),
       reason_fail="电解槽电流强度 {measured:g} kA，不高于淘汰类上限 {limit:g} kA",
@@ -154,7 +154,7 @@ def small_prebaked(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="eliminated.glass.flat_draw", label="平拉工艺平板玻璃生产线（含格法）",
-      domain=Domain.ELIMINATED, industries=("flat-glass",), path=Path.EXIT,
+      domain=Domain.ELIMINATED, industries=("flat-glass",), path=Path.ELIMINATED,
       basis=f"{CATALOGUE} 建材：平拉工艺平板玻璃生产线（含格法）",
       params=("catalogue.flat_draw_eliminated",), reason_fail="平拉（含格法）工艺属淘汰类",
       reason_pass="")

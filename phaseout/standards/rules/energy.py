@@ -74,7 +74,7 @@ STEEL = "GB 21256《粗钢生产主要工序单位产品能源消耗限额》4.1
 
 
 @rule(id="energy.steel.sintering", label="烧结工序单位产品能耗不高于限定值",
-      domain=Domain.ENERGY, industries=("steel",), path=Path.ENERGY_RECTIFICATION,
+      domain=Domain.ENERGY, industries=("steel",), path=Path.ENERGY,
       basis=f"{STEEL}：烧结工序", params=("energy.gb21256.sintering",),
       measure="ind:process-energy", unit="kgce/t",
       reason_fail="烧结工序能耗 {measured:g} kgce/t，高于限定值 {limit:g} kgce/t",
@@ -85,7 +85,7 @@ def steel_sintering(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="energy.steel.blast_furnace", label="高炉工序单位产品能耗不高于限定值",
-      domain=Domain.ENERGY, industries=("steel",), path=Path.ENERGY_RECTIFICATION,
+      domain=Domain.ENERGY, industries=("steel",), path=Path.ENERGY,
       basis=f"{STEEL}：高炉工序", params=("energy.gb21256.blast_furnace",),
       measure="ind:process-energy", unit="kgce/t",
       reason_fail="高炉工序能耗 {measured:g} kgce/t，高于限定值 {limit:g} kgce/t",
@@ -96,7 +96,7 @@ def steel_blast_furnace(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="energy.steel.converter", label="转炉工序单位产品能耗不高于限定值",
-      domain=Domain.ENERGY, industries=("steel",), path=Path.ENERGY_RECTIFICATION,
+      domain=Domain.ENERGY, industries=("steel",), path=Path.ENERGY,
       basis=f"{STEEL}：转炉工序", params=("energy.gb21256.converter",),
       measure="ind:process-energy", unit="kgce/t",
       reason_fail="转炉工序能耗 {measured:g} kgce/t，高于限定值 {limit:g} kgce/t",
@@ -108,7 +108,7 @@ def steel_converter(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="energy.steel.electric_arc_furnace", label="电炉工序单位产品能耗不高于限定值",
-      domain=Domain.ENERGY, industries=("steel",), path=Path.ENERGY_RECTIFICATION,
+      domain=Domain.ENERGY, industries=("steel",), path=Path.ENERGY,
       basis=f"{STEEL}：电炉工序（2013年版取消，2025年版恢复，按公称容量分档）",
       params=("energy.gb21256.electric_arc_furnace",),
       measure="ind:process-energy", unit="kgce/t",
@@ -123,7 +123,7 @@ CEMENT = "GB 16780《水泥单位产品能源消耗限额》表1 限定值（202
 
 
 @rule(id="energy.cement.clinker_power", label="熟料综合电耗不高于限定值",
-      domain=Domain.ENERGY, industries=("cement",), path=Path.ENERGY_RECTIFICATION,
+      domain=Domain.ENERGY, industries=("cement",), path=Path.ENERGY,
       basis=f"{CEMENT}：熟料单位产品综合电耗", params=("energy.gb16780.clinker_power",),
       measure="ind:clinker-power", unit="kWh/t",
       reason_fail="熟料综合电耗 {measured:g} kWh/t，高于限定值 {limit:g} kWh/t",
@@ -134,7 +134,7 @@ def cement_clinker_power(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="energy.cement.clinker_energy", label="熟料综合能耗不高于限定值",
-      domain=Domain.ENERGY, industries=("cement",), path=Path.ENERGY_RECTIFICATION,
+      domain=Domain.ENERGY, industries=("cement",), path=Path.ENERGY,
       basis=f"{CEMENT}：熟料单位产品综合能耗", params=("energy.gb16780.clinker_energy",),
       measure="ind:clinker-energy", unit="kgce/t",
       reason_fail="熟料综合能耗 {measured:g} kgce/t，高于限定值 {limit:g} kgce/t",
@@ -145,7 +145,7 @@ def cement_clinker_energy(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="energy.cement.cement_power", label="可比水泥综合电耗不高于限定值（2012年版）",
-      domain=Domain.ENERGY, industries=("cement",), path=Path.ENERGY_RECTIFICATION,
+      domain=Domain.ENERGY, industries=("cement",), path=Path.ENERGY,
       basis="GB 16780-2012《水泥单位产品能源消耗限额》表1 可比水泥综合电耗限定值"
             "（2021年版不再设此指标）",
       params=("energy.gb16780.cement_power",), measure="ind:cement-power", unit="kWh/t",
@@ -159,7 +159,7 @@ def cement_grinding_power(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="energy.aluminium.ac_power", label="铝液综合交流电耗不高于限定值",
-      domain=Domain.ENERGY, industries=("aluminium",), path=Path.ENERGY_RECTIFICATION,
+      domain=Domain.ENERGY, industries=("aluminium",), path=Path.ENERGY,
       basis="GB 21346《电解铝和氧化铝单位产品能源消耗限额》4.1 铝液综合交流电耗限定值"
             "（2022年版：3级）",
       params=("energy.gb21346.al_ac_power",), measure="ind:al-ac-power", unit="kWh/t",
@@ -185,7 +185,7 @@ def capacity_use_percent(facts: Facts) -> np.ndarray:
 
 
 @rule(id="energy.glass.energy", label="平板玻璃单位产品综合能耗不高于限定值",
-      domain=Domain.ENERGY, industries=("flat-glass",), path=Path.ENERGY_RECTIFICATION,
+      domain=Domain.ENERGY, industries=("flat-glass",), path=Path.ENERGY,
       basis="GB 21340 平板玻璃单位产品能源消耗限额 表1 3级，按熔化量分档，"
             "乘以修正系数 Vc=a×b×c×d",
       params=GLASS_PARAMS, measure="ind:glass-energy", unit="kgce/wb",
@@ -214,7 +214,7 @@ def glass_energy(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="energy.coal_power.coal_consumption", label="燃煤机组供电煤耗不高于限定值",
-      domain=Domain.ENERGY, industries=("coal-power",), path=Path.ENERGY_RECTIFICATION,
+      domain=Domain.ENERGY, industries=("coal-power",), path=Path.ENERGY,
       basis="GB 21258-2024《常规燃煤发电机组单位产品能源消耗限额》表1 3级；登记数据无蒸汽参数，"
             "按单机容量档取最宽松机组类型的限定值",
       params=("energy.gb21258.coal_consumption",), measure="ind:coal-consumption",

@@ -17,7 +17,7 @@ DISCHARGE_PERMIT_INDUSTRIES = "compliance.discharge_permit_industries"
 
 
 @rule(id="environment.open_violation", label="无未整改的环境违法行为（超标排放、固体废物、超总量）",
-      domain=Domain.ENVIRONMENT, industries=ALL_INDUSTRIES, path=Path.ENVIRONMENTAL_RESTRICTION,
+      domain=Domain.ENVIRONMENT, industries=ALL_INDUSTRIES, path=Path.ENVIRONMENT,
       basis="《中华人民共和国环境保护法》第六十条；《中华人民共和国固体废物污染环境防治法》；"
             "工信部联产业〔2017〕30号 环保标准",
       measure="viol:environment",
@@ -33,7 +33,7 @@ def open_violation(facts: Facts, ctx: Context) -> Outcome:
 
 
 @rule(id="environment.discharge_permit", label="重点行业持有有效的排污许可证",
-      domain=Domain.ENVIRONMENT, industries=ALL_INDUSTRIES, path=Path.ENVIRONMENTAL_RESTRICTION,
+      domain=Domain.ENVIRONMENT, industries=ALL_INDUSTRIES, path=Path.ENVIRONMENT,
       basis="《排污许可管理条例》（国务院令第736号）；工信部联产业〔2017〕30号 环保标准",
       params=(DISCHARGE_PERMIT_INDUSTRIES,),
       reason_fail="所属行业须取得排污许可证，企业在评价日无有效排污许可证",
