@@ -4,6 +4,8 @@
 from django.conf import settings
 from django.db import models
 
+from phaseout.audit.actions import Action
+
 
 class AuditEntry(models.Model):
     seq = models.BigIntegerField(unique=True)
@@ -12,7 +14,7 @@ class AuditEntry(models.Model):
                               on_delete=models.SET_NULL, related_name="+", db_constraint=False)
     # The username is copied so the entry still says who acted if the account is renamed.
     actor_label = models.CharField(max_length=150)
-    action = models.CharField(max_length=60, db_index=True)
+    action = models.CharField(max_length=60, db_index=True, choices=Action.choices)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=64)
     before = models.JSONField(null=True, blank=True)

@@ -1,12 +1,12 @@
-"""Reads of the audit trail, scoped by where the reader sits."""
+"""Reads of the audit trail, scoped by where the reader sits. The scope is the reader's
+`accounts.scope.Scope` (passed in: audit stands below accounts and imports nothing above)."""
 
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from phaseout.accounts.scope import visible_divisions
+from phaseout.audit.actions import Action
 from phaseout.audit.models import AuditEntry
-from phaseout.reference.models import Division
 
 
 @dataclass(frozen=True)
@@ -22,20 +22,13 @@ class EntryFilters:
                      for name in ("action", "object_type", "object_id", "actor")))
 
 
-def _sees_everything(user) -> bool:
-    if user.is_superuser:
-        return True
-    division = user.division if user.enterprise_id is None else None
-    return division is not None and division.level == Division.Level.PROVINCE
-
-
-def entry_search(*, user, filters: EntryFilters) -> QuerySet[AuditEntry]:
-    """Audit entries the user may read: the province (and superusers) read all of them;
+def entry_search(*, scope, filters: EntryFilters) -> QuerySet[AuditEntry]:
+    """Audit entries the reader may see: the province (and superusers) read all of them;
     anyone else reads the entries of actors who sit in their own division or below it.
     Entries written by the system (no actor) are for the province only."""
     qs = AuditEntry.objects.all()
-    if not _sees_everything(user):
-        qs = qs.filter(actor__division__in=visible_divisions(user).values("pk"))
+    if not scope.everywhere:
+        qs = qs.filter(scope.divisions(prefix="actor__division__"))
     if filters.action:
         qs = qs.filter(action=filters.action)
     if filters.object_type:
@@ -47,8 +40,6 @@ def entry_search(*, user, filters: EntryFilters) -> QuerySet[AuditEntry]:
     return qs.order_by("-seq")
 
 
-# Offered as suggestions in the filter; any other action can still be typed.
-KNOWN_ACTIONS = (
-    "enterprise.create", "enterprise.update", "line.create", "line.update", "line.status",
-    "indicator.record", "licence.create", "licence.update", "user.create", "token.create",
-)
+def action_choices() -> list[tuple[str, str]]:
+    """The actions offered in the filter, with their labels."""
+    return [(code, str(label)) for code, label in Action.choices]

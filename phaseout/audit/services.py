@@ -8,10 +8,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from phaseout.audit.actions import Action, UnknownAction
 from phaseout.audit.chain import GENESIS, entry_hash, jsonable
 from phaseout.audit.models import AuditEntry, AuditHead
 
 SYSTEM = "system"
+_KNOWN = frozenset(Action.values)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ def audit_record_many(*, actor, changes: Iterable[Change]) -> int:
     changes = list(changes)
     if not changes:
         return 0
+    for change in changes:
+        if change.action not in _KNOWN:
+            raise UnknownAction(change.action)
     head = _lock_head()
     label = _actor_label(actor)
     actor_id = actor.pk if actor is not None else None

@@ -129,9 +129,6 @@ def reference_load() -> LoadReport:
     _load_divisions(report)
     _load_departments(report)
     _load_industries(report)
-    from phaseout.accounts.roles import roles_sync
-
-    roles_sync(report)
     return report
 
 

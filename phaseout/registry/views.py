@@ -22,6 +22,7 @@ from phaseout.registry.forms import (
     county_choices,
 )
 from phaseout.registry.models import Indicator, Violation
+from phaseout.registry.panels import line_panels
 from phaseout.registry.services import (
     enterprise_update,
     indicator_record,
@@ -37,7 +38,6 @@ from phaseout.registry.validation import (
     clean_enterprise,
     clean_indicator,
 )
-from phaseout.standards.selectors import line_verdicts
 
 
 def _query_without(request, *names: str) -> str:
@@ -68,11 +68,9 @@ def _line_page(request, line, *, form=None, indicator_form=None, status=200):
     form = form or LineStatusForm(initial={"status": line.status, "version": line.version})
     indicator_form = indicator_form or IndicatorForm(
         line=line, initial={"year": timezone.localdate().year - 1})
-    verdicts = (line_verdicts(line=line) if request.user.has_perm("standards.view_results")
-                else None)
     return render(request, "registry/line_detail.html", {
         "record": record, "line": line, "form": form, "indicator_form": indicator_form,
-        "verdicts": verdicts,
+        "panels": line_panels(request, line),
     }, status=status)
 
 

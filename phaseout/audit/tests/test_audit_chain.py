@@ -9,7 +9,7 @@ from phaseout.audit.services import audit_record, audit_verify
 def _write(n: int) -> None:
     for i in range(n):
         with transaction.atomic():
-            audit_record(actor=None, action="test.write", object_type="thing", object_id=i,
+            audit_record(actor=None, action="line.update", object_type="thing", object_id=i,
                          before={"v": i}, after={"v": i + 1, "名称": "钢铁", "x": 1.5})
 
 
@@ -66,3 +66,26 @@ def test_it_reports_an_intact_chain(capsys):
     _write(2)
     call_command("audit", "verify")
     assert "2 entries verified" in capsys.readouterr().out
+
+
+@pytest.mark.req("P1")
+def test_it_refuses_an_action_missing_from_the_one_list(db):
+    from phaseout.audit.actions import UnknownAction
+
+    with pytest.raises(UnknownAction, match="phaseout/audit/actions.py"), transaction.atomic():
+        audit_record(actor=None, action="line.teleport", object_type="line", object_id=1)
+    assert not AuditEntry.objects.filter(action="line.teleport").exists()
+
+
+@pytest.mark.req("P1")
+def test_every_action_has_a_chinese_label(settings):
+    from django.utils import translation
+
+    from phaseout.audit.actions import Action
+
+    def labels(language):
+        with translation.override(language):
+            return {a.value: str(a.label) for a in Action}
+
+    english, chinese = labels("en"), labels("zh-hans")
+    assert [code for code in english if chinese[code] == english[code]] == []

@@ -1,13 +1,21 @@
-from django.core.management.base import BaseCommand
+"""`phaseout load_reference`: the reference data files and the roles table, in one
+transaction. It lives in the site layer because it spans two floors (reference, accounts)."""
 
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from phaseout.accounts.roles import roles_sync
 from phaseout.reference.services import reference_load
 
 
 class Command(BaseCommand):
-    help = "Load divisions, departments, industries, equipment and indicator catalogues and roles from the files in phaseout/reference/data."
+    help = ("Load divisions, departments, industries, equipment and indicator catalogues "
+            "(phaseout/reference/data) and the roles (phaseout/accounts/roles.py).")
 
     def handle(self, *args, **options):
-        report = reference_load()
+        with transaction.atomic():
+            report = reference_load()
+            roles_sync(report)
         if options["verbosity"] == 0:
             return
         if report.unchanged:
