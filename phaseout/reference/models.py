@@ -18,12 +18,15 @@ class Division(models.Model):
     code = models.CharField(max_length=12)
     level = models.CharField(max_length=10, choices=Level.choices)
     name = models.CharField(max_length=60)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     vintage = models.CharField(max_length=10, help_text="Edition of the division codes, e.g. 2023")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["code", "level"], name="division_code_level")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "level"], name="division_code_level")
+        ]
         indexes = [models.Index(fields=["level", "code"])]
         ordering = ["code", "level"]
 
@@ -48,8 +51,11 @@ class Department(models.Model):
     name_en = models.CharField(max_length=80)
     province_title = models.CharField(max_length=60, help_text="e.g. 广东省工业和信息化厅")
     local_title = models.CharField(max_length=60, help_text="suffix after a city or county name")
-    abbreviation = models.CharField(max_length=8, blank=True,
-                                    help_text="in document numbers, e.g. 工信 in 韶工信整改〔2026〕1号")
+    abbreviation = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="in document numbers, e.g. 工信 in 韶工信整改〔2026〕1号",
+    )
     # The plan makes the industry department the coordinator (P1): in its region it sees and
     # co-signs every department's cases and publishes lists for all of them.
     leads = models.BooleanField(default=False, help_text="leads the coordination in its region")
@@ -92,8 +98,11 @@ class IndustryScope(models.Model):
     basis = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["year", "industry", "division"],
-                                               name="industry_scope_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "industry", "division"], name="industry_scope_unique"
+            )
+        ]
         ordering = ["year", "division__code", "industry_id"]
 
     def __str__(self) -> str:

@@ -68,7 +68,9 @@ def _load_divisions(report: LoadReport) -> None:
         if row["parent_code"]:
             parent = existing[(row["parent_code"], _PARENT_LEVEL[row["level"]])]
         values = {"name": row["name"], "parent": parent, "vintage": DIVISIONS_VINTAGE}
-        obj, created, changed = _upsert(Division, {"code": row["code"], "level": row["level"]}, values)
+        obj, created, changed = _upsert(
+            Division, {"code": row["code"], "level": row["level"]}, values
+        )
         existing[(obj.code, obj.level)] = obj
         report.count("division", created, changed)
 
@@ -110,8 +112,7 @@ def _load_industries(report: LoadReport) -> None:
             changed = True
         report.count("indicator_kind", created, changed)
     for scope in data["scopes"]:
-        division = Division.objects.get(code=scope["division"],
-                                        level__in=["province", "city"])
+        division = Division.objects.get(code=scope["division"], level__in=["province", "city"])
         for year in scope["years"]:
             for code in scope["industries"]:
                 _, created, changed = _upsert(
@@ -133,8 +134,9 @@ def reference_load() -> LoadReport:
 
 
 @transaction.atomic
-def industry_scope_add(*, year: int, industry: Industry, city: Division, basis: str,
-                       actor) -> IndustryScope:
+def industry_scope_add(
+    *, year: int, industry: Industry, city: Division, basis: str, actor
+) -> IndustryScope:
     """Add an industry to one city's work for a year, on top of the province's list.
     Adding it again changes nothing.
 
@@ -145,9 +147,19 @@ def industry_scope_add(*, year: int, industry: Industry, city: Division, basis: 
     if not basis.strip():
         raise ValidationError(_("give the document that adds the industry (basis)"))
     scope, created = IndustryScope.objects.get_or_create(
-        year=year, industry=industry, division=city, defaults={"basis": basis.strip()})
+        year=year, industry=industry, division=city, defaults={"basis": basis.strip()}
+    )
     if created:
-        audit_record(actor=actor, action="industry_scope.add", object_type="industry_scope",
-                     object_id=scope.pk, after={"year": year, "industry": industry.code,
-                                                "division": city.code, "basis": scope.basis})
+        audit_record(
+            actor=actor,
+            action="industry_scope.add",
+            object_type="industry_scope",
+            object_id=scope.pk,
+            after={
+                "year": year,
+                "industry": industry.code,
+                "division": city.code,
+                "basis": scope.basis,
+            },
+        )
     return scope

@@ -7,30 +7,24 @@ Errors: 401 without credentials, 403 without the permission, 404 outside the use
 region, 409 when the record changed since it was read, 422 with `errors: [{field,
 message}]` for input that cannot be saved."""
 
-from ninja import Router
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
 
-# Made before importing phaseout.core.api, which mounts it: whichever of the two modules is
-# imported first, the other finds `router` already there.
-router = Router(tags=["registry"])
-
-from django.db.models import QuerySet  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-from ninja import Query, Status  # noqa: E402
-from ninja.pagination import LimitOffsetPagination, paginate  # noqa: E402
-
-from phaseout.accounts.api_auth import perm  # noqa: E402
-from phaseout.accounts.scope import visible_divisions  # noqa: E402
-from phaseout.accounts.services import api_token_create  # noqa: E402
-from phaseout.registry import services  # noqa: E402
-from phaseout.registry.access import (  # noqa: E402
+from phaseout.accounts.api_auth import perm
+from phaseout.accounts.scope import visible_divisions
+from phaseout.accounts.services import api_token_create
+from phaseout.registry import services
+from phaseout.registry.access import (
     can_write,
     get_enterprise_for,
     get_line_for,
     visible_enterprises,
     visible_lines,
 )
-from phaseout.registry.models import Enterprise, Licence, ProductionLine  # noqa: E402
-from phaseout.registry.schemas import (  # noqa: E402
+from phaseout.registry.models import Enterprise, Licence, ProductionLine
+from phaseout.registry.schemas import (
     EnterpriseChangeIn,
     EnterpriseFilter,
     EnterpriseIn,
@@ -47,7 +41,7 @@ from phaseout.registry.schemas import (  # noqa: E402
     TokenIn,
     TokenOut,
 )
-from phaseout.registry.validation import (  # noqa: E402
+from phaseout.registry.validation import (
     EnterpriseInput,
     FieldError,
     Lookups,
@@ -57,6 +51,8 @@ from phaseout.registry.validation import (  # noqa: E402
     clean_licence,
     clean_line,
 )
+
+router = Router(tags=["registry"])
 
 MAX_PAGE = 1000
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}

@@ -1,8 +1,8 @@
 """Exporting the registry in the import format of registry.columns (so an export can be
 edited and imported again), and the empty templates. Only what the user may see is
-written (the one scope (accounts.scope)), optionally narrowed by the registry search's filters; rows are
-streamed from the database and into a write-only workbook, so large exports stay flat
-in memory."""
+written (the one scope, accounts.scope), optionally narrowed by the registry search's
+filters; rows are streamed from the database and into a write-only workbook, so large
+exports stay flat in memory."""
 
 import csv
 import datetime as dt
@@ -25,25 +25,47 @@ from phaseout.registry.models import Enterprise, Indicator, Licence, ProductionL
 # Where each column's value comes from, by the column keys of registry.columns.
 SOURCES: dict[str, dict[str, str]] = {
     "enterprises": {
-        "uscc": "uscc", "name": "name", "county_code": "county__code", "town_code": "town__code",
-        "address": "address", "latitude": "latitude", "longitude": "longitude",
-        "legal_representative": "legal_representative", "industry": "industry__name",
+        "uscc": "uscc",
+        "name": "name",
+        "county_code": "county__code",
+        "town_code": "town__code",
+        "address": "address",
+        "latitude": "latitude",
+        "longitude": "longitude",
+        "legal_representative": "legal_representative",
+        "industry": "industry__name",
         "status": "status",
     },
     "lines": {
-        "uscc": "enterprise__uscc", "line_code": "line_code",
-        "equipment_type": "equipment_type__name", "size": "size", "size_unit": "size_unit",
-        "second_size": "second_size", "capacity": "capacity", "capacity_unit": "capacity_unit",
-        "commissioned_on": "commissioned_on", "status": "status",
+        "uscc": "enterprise__uscc",
+        "line_code": "line_code",
+        "equipment_type": "equipment_type__name",
+        "size": "size",
+        "size_unit": "size_unit",
+        "second_size": "second_size",
+        "capacity": "capacity",
+        "capacity_unit": "capacity_unit",
+        "commissioned_on": "commissioned_on",
+        "status": "status",
         "registered_use": "registered_use",
     },
     "indicators": {
-        "uscc": "line__enterprise__uscc", "line_code": "line__line_code", "year": "year",
-        "kind": "kind__name", "value": "value", "unit": "unit", "source": "source",
+        "uscc": "line__enterprise__uscc",
+        "line_code": "line__line_code",
+        "year": "year",
+        "kind": "kind__name",
+        "value": "value",
+        "unit": "unit",
+        "source": "source",
     },
     "licences": {
-        "uscc": "enterprise__uscc", "kind": "kind", "number": "number", "scope": "scope",
-        "valid_from": "valid_from", "valid_until": "valid_until", "issuer": "issuer",
+        "uscc": "enterprise__uscc",
+        "kind": "kind",
+        "number": "number",
+        "scope": "scope",
+        "valid_from": "valid_from",
+        "valid_until": "valid_until",
+        "issuer": "issuer",
     },
 }
 ORDERING = {
@@ -56,8 +78,16 @@ FILTERS = ("city", "county", "industry", "equipment_type", "status", "q")
 # Filters that describe lines rather than enterprises: an enterprise is exported with them
 # when one of its lines matches.
 LINE_ONLY_FILTERS = ("industry", "equipment_type", "status")
-WIDTHS = {"uscc": 22, "name": 28, "address": 28, "equipment_type": 20, "kind": 18, "scope": 24,
-          "issuer": 20, "number": 20}
+WIDTHS = {
+    "uscc": 22,
+    "name": 28,
+    "address": 28,
+    "equipment_type": 20,
+    "kind": 18,
+    "scope": 24,
+    "issuer": 20,
+    "number": 20,
+}
 
 
 def _param(params, name: str) -> str:
@@ -78,20 +108,25 @@ def filter_lines(lines: QuerySet[ProductionLine], params) -> QuerySet[Production
     if status := _param(params, "status"):
         lines = lines.filter(status=status)
     if q := _param(params, "q"):
-        lines = lines.filter(Q(enterprise__name__icontains=q) | Q(line_code=q)
-                             | Q(enterprise__uscc__startswith=q.upper()))
+        lines = lines.filter(
+            Q(enterprise__name__icontains=q)
+            | Q(line_code=q)
+            | Q(enterprise__uscc__startswith=q.upper())
+        )
     return lines
 
 
-def _filter_enterprises(enterprises: QuerySet[Enterprise], lines: QuerySet[ProductionLine],
-                        params) -> QuerySet[Enterprise]:
+def _filter_enterprises(
+    enterprises: QuerySet[Enterprise], lines: QuerySet[ProductionLine], params
+) -> QuerySet[Enterprise]:
     if city := _param(params, "city"):
         enterprises = enterprises.filter(city__code=city, city__level=Division.Level.CITY)
     if county := _param(params, "county"):
         enterprises = enterprises.filter(county__code=county, county__level=Division.Level.COUNTY)
     if q := _param(params, "q"):
-        enterprises = enterprises.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper())
-                                         | Q(lines__line_code=q)).distinct()
+        enterprises = enterprises.filter(
+            Q(name__icontains=q) | Q(uscc__startswith=q.upper()) | Q(lines__line_code=q)
+        ).distinct()
     if any(_param(params, name) for name in LINE_ONLY_FILTERS):
         enterprises = enterprises.filter(pk__in=lines.values("enterprise_id"))
     return enterprises
@@ -121,8 +156,11 @@ def export_rows(kind: str, queryset: QuerySet) -> Iterator[list[Any]]:
     """Rows in column order, choices as labels in the active language."""
     spec = SPECS[kind]
     paths = [SOURCES[kind][c.key] for c in spec.columns]
-    labels = {i: {key: str(label) for key, label in CHOICE_COLUMNS[(kind, c.key)]}
-              for i, c in enumerate(spec.columns) if (kind, c.key) in CHOICE_COLUMNS}
+    labels = {
+        i: {key: str(label) for key, label in CHOICE_COLUMNS[(kind, c.key)]}
+        for i, c in enumerate(spec.columns)
+        if (kind, c.key) in CHOICE_COLUMNS
+    }
     rows = queryset.order_by(*ORDERING[kind]).values_list(*paths).iterator(chunk_size=2000)
     for values in rows:
         row = [_cell(v) for v in values]

@@ -18,8 +18,12 @@ class EnterpriseForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=60)
     county = forms.ChoiceField(label=_("County"))
-    town = forms.CharField(label=_("Town code"), max_length=12, required=False,
-                           help_text=_("9-digit town (township, street) code; optional"))
+    town = forms.CharField(
+        label=_("Town code"),
+        max_length=12,
+        required=False,
+        help_text=_("9-digit town (township, street) code; optional"),
+    )
     latitude = forms.CharField(label=_("Latitude"), max_length=20, required=False)
     longitude = forms.CharField(label=_("Longitude"), max_length=20, required=False)
     industry = forms.ChoiceField(label=_("Industry"))
@@ -29,19 +33,24 @@ class EnterpriseForm(forms.Form):
     def __init__(self, *args, counties, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].choices = [
-            (d.code, f"{d.parent.name if d.parent else ''} {d.name}".strip()) for d in counties]
-        self.fields["industry"].choices = [(i.code, i.name) for i in Industry.objects.order_by("id")]
+            (d.code, f"{d.parent.name if d.parent else ''} {d.name}".strip()) for d in counties
+        ]
+        self.fields["industry"].choices = [
+            (i.code, i.name) for i in Industry.objects.order_by("id")
+        ]
 
     @staticmethod
     def initial_for(enterprise: Enterprise) -> dict:
         return {
-            "name": enterprise.name, "address": enterprise.address,
+            "name": enterprise.name,
+            "address": enterprise.address,
             "legal_representative": enterprise.legal_representative,
             "county": enterprise.county.code,
             "town": enterprise.town.code if enterprise.town_id else "",
             "latitude": "" if enterprise.latitude is None else enterprise.latitude,
             "longitude": "" if enterprise.longitude is None else enterprise.longitude,
-            "industry": enterprise.industry.code, "status": enterprise.status,
+            "industry": enterprise.industry.code,
+            "status": enterprise.status,
             "version": enterprise.version,
         }
 
@@ -49,11 +58,16 @@ class EnterpriseForm(forms.Form):
         """The dict validation.clean_enterprise reads (same keys as an import row)."""
         data = self.cleaned_data
         return {
-            "uscc": enterprise.uscc, "name": data["name"], "address": data["address"],
+            "uscc": enterprise.uscc,
+            "name": data["name"],
+            "address": data["address"],
             "legal_representative": data["legal_representative"],
-            "county_code": data["county"], "town_code": data["town"],
-            "latitude": data["latitude"], "longitude": data["longitude"],
-            "industry": data["industry"], "status": data["status"],
+            "county_code": data["county"],
+            "town_code": data["town"],
+            "latitude": data["latitude"],
+            "longitude": data["longitude"],
+            "industry": data["industry"],
+            "status": data["status"],
         }
 
     def add_field_errors(self, errors: list[FieldError]) -> None:
@@ -63,15 +77,19 @@ class EnterpriseForm(forms.Form):
 
 
 def county_choices(divisions) -> list[Division]:
-    return list(divisions.filter(level=Division.Level.COUNTY).select_related("parent")
-                .order_by("code"))
+    return list(
+        divisions.filter(level=Division.Level.COUNTY).select_related("parent").order_by("code")
+    )
 
 
 class LineStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=ProductionLine.Status.choices)
-    note = forms.CharField(label=_("Reason or document number"), max_length=200,
-                           widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text=_("e.g. the rectification notice number"))
+    note = forms.CharField(
+        label=_("Reason or document number"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. the rectification notice number"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def add_field_errors(self, errors: list[FieldError]) -> None:
@@ -86,8 +104,9 @@ class IndicatorForm(forms.Form):
     kind = forms.ChoiceField(label=_("Indicator"))
     value = forms.CharField(label=_("Value"), max_length=30)
     source = forms.ChoiceField(label=_("Source"), choices=Indicator.Source.choices)
-    evidence = forms.FileField(label=_("Evidence file"), required=False,
-                               help_text=_("PDF, JPEG, PNG, XLSX or DOCX"))
+    evidence = forms.FileField(
+        label=_("Evidence file"), required=False, help_text=_("PDF, JPEG, PNG, XLSX or DOCX")
+    )
 
     def __init__(self, *args, line: ProductionLine, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,9 +117,15 @@ class IndicatorForm(forms.Form):
     def raw(self, line: ProductionLine) -> dict:
         """The dict validation.clean_indicator reads; the unit is the indicator's own."""
         data = self.cleaned_data
-        return {"uscc": line.enterprise.uscc, "line_code": line.line_code, "year": data["year"],
-                "kind": data["kind"], "value": data["value"], "unit": self.units[data["kind"]],
-                "source": data["source"]}
+        return {
+            "uscc": line.enterprise.uscc,
+            "line_code": line.line_code,
+            "year": data["year"],
+            "kind": data["kind"],
+            "value": data["value"],
+            "unit": self.units[data["kind"]],
+            "source": data["source"],
+        }
 
     def add_field_errors(self, errors: list[FieldError]) -> None:
         for error in errors:
@@ -111,21 +136,32 @@ class ViolationForm(forms.Form):
     """A breach found by a department; the standards engine reads the open ones."""
 
     domain = forms.ChoiceField(label=_("Domain"), choices=Violation.Domain.choices)
-    kind = forms.CharField(label=_("Kind of violation"), max_length=60,
-                           help_text=_("e.g. emission above standard, major accident hazard"))
+    kind = forms.CharField(
+        label=_("Kind of violation"),
+        max_length=60,
+        help_text=_("e.g. emission above standard, major accident hazard"),
+    )
     serious = forms.BooleanField(label=_("Serious"), required=False)
     line = forms.ChoiceField(label=_("Production line"), required=False)
     found_on = forms.DateField(label=_("Found on"), widget=forms.DateInput(attrs={"type": "date"}))
-    basis = forms.CharField(label=_("Legal basis"), max_length=200,
-                            help_text=_("the law, standard or clause that was breached"))
-    description = forms.CharField(label=_("Description"), max_length=300, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    basis = forms.CharField(
+        label=_("Legal basis"),
+        max_length=200,
+        help_text=_("the law, standard or clause that was breached"),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, enterprise: Enterprise, **kwargs):
         super().__init__(*args, **kwargs)
         self.lines = {str(line.pk): line for line in enterprise.lines.order_by("line_code")}
         self.fields["line"].choices = [("", _("The enterprise as a whole"))] + [
-            (pk, line.line_code) for pk, line in self.lines.items()]
+            (pk, line.line_code) for pk, line in self.lines.items()
+        ]
 
     def add_field_errors(self, errors: list[FieldError]) -> None:
         for error in errors:
@@ -133,6 +169,7 @@ class ViolationForm(forms.Form):
 
 
 class ViolationResolveForm(forms.Form):
-    resolved_on = forms.DateField(label=_("Resolved on"),
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    resolved_on = forms.DateField(
+        label=_("Resolved on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     note = forms.CharField(label=_("Re-inspection record"), max_length=200)

@@ -19,8 +19,9 @@ class Enterprise(models.Model):
     name = models.CharField(_("name"), max_length=120, db_index=True)
     city = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
     county = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
-    town = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    town = models.ForeignKey(
+        Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
@@ -53,8 +54,9 @@ class EnterpriseChange(models.Model):
     old_value = models.CharField(max_length=200, blank=True)
     new_value = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -94,8 +96,9 @@ class ProductionLine(models.Model):
     capacity_unit = models.CharField(max_length=20)
     commissioned_on = models.DateField(_("commissioning date"), null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPERATING)
-    registered_use = models.CharField(max_length=20, choices=RegisteredUse.choices,
-                                      default=RegisteredUse.GENERAL)
+    registered_use = models.CharField(
+        max_length=20, choices=RegisteredUse.choices, default=RegisteredUse.GENERAL
+    )
     city = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
     county = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(default=1)
@@ -105,8 +108,12 @@ class ProductionLine(models.Model):
     class Meta:
         ordering = ["enterprise_id", "line_code"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "line_code"], name="line_code_per_enterprise"),
-            models.CheckConstraint(condition=models.Q(capacity__gte=0), name="line_capacity_not_negative"),
+            models.UniqueConstraint(
+                fields=["enterprise", "line_code"], name="line_code_per_enterprise"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=0), name="line_capacity_not_negative"
+            ),
             models.CheckConstraint(condition=models.Q(size__gt=0), name="line_size_positive"),
         ]
         indexes = [
@@ -122,12 +129,17 @@ class ProductionLine(models.Model):
 
 
 class LineStatusChange(models.Model):
-    line = models.ForeignKey(ProductionLine, on_delete=models.CASCADE, related_name="status_changes")
-    old_status = models.CharField(max_length=20, blank=True)
-    new_status = models.CharField(max_length=20)
+    line = models.ForeignKey(
+        ProductionLine, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    old_status = models.CharField(
+        max_length=20, blank=True, choices=ProductionLine.Status.choices
+    )
+    new_status = models.CharField(max_length=20, choices=ProductionLine.Status.choices)
     at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -156,8 +168,10 @@ class Indicator(models.Model):
     class Meta:
         ordering = ["-year", "kind_id"]
         constraints = [
-            models.UniqueConstraint(fields=["line", "year", "kind", "source"],
-                                    name="indicator_per_line_year_kind_source"),
+            models.UniqueConstraint(
+                fields=["line", "year", "kind", "source"],
+                name="indicator_per_line_year_kind_source",
+            ),
         ]
         indexes = [models.Index(fields=["year", "kind"], name="indicator_year_kind")]
 
@@ -184,8 +198,10 @@ class Licence(models.Model):
         ordering = ["kind", "number"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "number"], name="licence_kind_number"),
-            models.CheckConstraint(condition=models.Q(valid_until__gte=models.F("valid_from")),
-                                   name="licence_validity_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                name="licence_validity_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -203,18 +219,21 @@ class Violation(models.Model):
         QUALITY = "quality", _("Quality")
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="violations")
-    line = models.ForeignKey(ProductionLine, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="violations")
+    line = models.ForeignKey(
+        ProductionLine, null=True, blank=True, on_delete=models.PROTECT, related_name="violations"
+    )
     domain = models.CharField(max_length=12, choices=Domain.choices)
-    kind = models.CharField(_("kind"), max_length=60,
-                            help_text=_("e.g. emission above standard, major accident hazard"))
+    kind = models.CharField(
+        _("kind"), max_length=60, help_text=_("e.g. emission above standard, major accident hazard")
+    )
     serious = models.BooleanField(_("serious"), default=False)
     found_on = models.DateField(_("found on"))
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
     basis = models.CharField(_("legal basis"), max_length=200)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -224,7 +243,8 @@ class Violation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(resolved_on__isnull=True)
                 | models.Q(resolved_on__gte=models.F("found_on")),
-                name="violation_resolved_after_found"),
+                name="violation_resolved_after_found",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,5 @@
-"""Region scope (the one scope (accounts.scope)): who sees which enterprises and lines, for each of the
-named people in conftest."""
+"""Region scope (the one scope, accounts.scope): who sees which enterprises and lines, for
+each of the named people in conftest."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -22,8 +22,11 @@ ALL_LINES = {"steel_bf", "steel_if", "cement_kiln", "glass_float"}
 SCOPES = [
     # person, enterprises, lines
     ("province_official", ALL_ENTERPRISES, ALL_LINES),
-    ("shaoguan_official", {"qujiang_steel", "wengyuan_cement"},
-     {"steel_bf", "steel_if", "cement_kiln"}),
+    (
+        "shaoguan_official",
+        {"qujiang_steel", "wengyuan_cement"},
+        {"steel_bf", "steel_if", "cement_kiln"},
+    ),
     ("qujiang_handler", {"qujiang_steel"}, {"steel_bf", "steel_if"}),
     ("guangzhou_viewer", {"zengcheng_glass"}, {"glass_float"}),
     ("enterprise_user", {"qujiang_steel"}, {"steel_bf", "steel_if"}),
@@ -40,8 +43,13 @@ def anonymous():
 @pytest.fixture
 def no_division(db):
     """An industry-department account nobody has yet placed at a division."""
-    return user_create(username="unplaced", password="demo-password-1", role="coordinator",
-                       actor=None, department=Department.objects.get(code="industry"))
+    return user_create(
+        username="unplaced",
+        password="demo-password-1",
+        role="coordinator",
+        actor=None,
+        department=Department.objects.get(code="industry"),
+    )
 
 
 def _keys(registry, objects) -> set[str]:
@@ -59,8 +67,9 @@ def test_it_shows_each_person_only_their_region(request, registry, person, enter
 
 @pytest.mark.req("P1")
 @pytest.mark.parametrize(("person", "enterprises", "lines"), SCOPES)
-def test_it_fetches_one_record_only_inside_the_region(request, registry, person, enterprises,
-                                                      lines):
+def test_it_fetches_one_record_only_inside_the_region(
+    request, registry, person, enterprises, lines
+):
     user = request.getfixturevalue(person)
     for key in ALL_ENTERPRISES:
         uscc = registry[key].uscc
@@ -79,8 +88,7 @@ def test_it_fetches_one_record_only_inside_the_region(request, registry, person,
 
 
 @pytest.mark.req("P1", "S1")
-def test_it_lets_an_enterprise_account_read_but_never_write_its_archive(registry,
-                                                                        enterprise_user):
+def test_it_lets_an_enterprise_account_read_but_never_write_its_archive(registry, enterprise_user):
     steel, bf = registry["qujiang_steel"], registry["steel_bf"]
     assert not can_write(enterprise_user)
     assert get_enterprise_for(enterprise_user, steel.uscc) == steel
@@ -109,10 +117,9 @@ def test_it_answers_404_for_a_code_that_does_not_exist(registry, province_offici
 
 
 @pytest.mark.req("P1")
-def test_it_offers_each_official_the_divisions_of_their_region(province_official,
-                                                               shaoguan_official,
-                                                               qujiang_handler,
-                                                               enterprise_user, anonymous):
+def test_it_offers_each_official_the_divisions_of_their_region(
+    province_official, shaoguan_official, qujiang_handler, enterprise_user, anonymous
+):
     shaoguan = visible_divisions(shaoguan_official)
     assert shaoguan.filter(code="440205", level="county").exists()
     assert not shaoguan.filter(code="440118").exists()
@@ -125,16 +132,22 @@ def test_it_offers_each_official_the_divisions_of_their_region(province_official
 
 
 @pytest.mark.req("P1")
-def test_it_follows_an_enterprise_that_moves_county(registry, shaoguan_official,
-                                                    qujiang_handler):
+def test_it_follows_an_enterprise_that_moves_county(registry, shaoguan_official, qujiang_handler):
     """Lines carry their enterprise's county, so a move must carry the lines along."""
     from phaseout.registry.services import enterprise_update
     from phaseout.registry.validation import Lookups, clean_enterprise
 
     steel = registry["qujiang_steel"]
-    data, errors = clean_enterprise({"uscc": steel.uscc, "name": steel.name,
-                                     "county_code": "440229", "legal_representative": "张三",
-                                     "industry": "steel"}, Lookups.load())
+    data, errors = clean_enterprise(
+        {
+            "uscc": steel.uscc,
+            "name": steel.name,
+            "county_code": "440229",
+            "legal_representative": "张三",
+            "industry": "steel",
+        },
+        Lookups.load(),
+    )
     assert not errors
     enterprise_update(enterprise=steel, data=data, expected_version=1, actor=shaoguan_official)
     assert not visible_enterprises(qujiang_handler).exists()

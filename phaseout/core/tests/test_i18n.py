@@ -26,7 +26,9 @@ def po_entries(path: Path) -> list[dict]:
                 entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
             elif line.startswith("#"):
                 continue
-            elif match := re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) (".*")$', line):
+            elif match := re.match(
+                r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) (".*")$', line
+            ):
                 key = match.group(1)
                 entry[key] = ast.literal_eval(match.group(2))
             elif line.startswith('"') and key is not None:
@@ -41,8 +43,9 @@ def test_it_has_a_chinese_translation_for_every_message():
     assert header["msgid"] == "" and "fuzzy" not in header["flags"]
     assert len(messages) > 100
     fuzzy = [e["msgid"] for e in messages if "fuzzy" in e["flags"]]
-    empty = [e["msgid"] for e in messages
-             if not any(v for k, v in e.items() if k.startswith("msgstr"))]
+    empty = [
+        e["msgid"] for e in messages if not any(v for k, v in e.items() if k.startswith("msgstr"))
+    ]
     assert fuzzy == [], fuzzy
     assert empty == [], empty
 
@@ -66,15 +69,18 @@ def test_it_translates_the_credit_code_message_into_official_terms():
 
 @pytest.mark.django_db
 @pytest.mark.req("G1")
-def test_it_shows_the_search_in_chinese_then_in_english_after_switching(registry, province_official):
+def test_it_shows_the_search_in_chinese_then_in_english_after_switching(
+    registry, province_official
+):
     client = Client()
     client.force_login(province_official)
     html = client.get(reverse("registry:line-list")).content.decode()
     assert "生产线登记查询" in html and "统一社会信用代码" in html
     assert "Production line registry" not in html
 
-    response = client.post(reverse("set_language"),
-                           {"language": "en", "next": reverse("registry:line-list")})
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("registry:line-list")}
+    )
     assert response.status_code == 302
     html = client.get(reverse("registry:line-list")).content.decode()
     assert "Production line registry" in html and "Credit code" in html

@@ -71,8 +71,9 @@ def test_it_offers_only_divisions_in_the_users_scope(registry, shaoguan_official
 
 
 @pytest.mark.req("P1")
-def test_it_links_the_export_with_the_same_filters_for_those_allowed(registry, shaoguan_official,
-                                                                     enterprise_user):
+def test_it_links_the_export_with_the_same_filters_for_those_allowed(
+    registry, shaoguan_official, enterprise_user
+):
     response = client_for(shaoguan_official).get(SEARCH, {"industry": "steel", "page": "1"})
     html = response.content.decode()
     assert reverse("registry:line-export") + "?industry=steel" in html
@@ -82,15 +83,18 @@ def test_it_links_the_export_with_the_same_filters_for_those_allowed(registry, s
 
 
 @pytest.mark.req("G1")
-@pytest.mark.parametrize(("query", "expected"), [
-    ({"industry": "cement"}, {"翁源水泥有限公司"}),
-    ({"city": "440100"}, {"增城玻璃有限公司"}),
-    ({"county": "440205", "equipment_type": "blast-furnace"}, {"曲江钢铁有限公司"}),
-    ({"capacity_min": "50"}, {"翁源水泥有限公司", "增城玻璃有限公司"}),
-    ({"capacity_max": "10"}, {"曲江钢铁有限公司"}),
-    ({"q": "水泥"}, {"翁源水泥有限公司"}),
-    ({"status": "sealed"}, set()),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"industry": "cement"}, {"翁源水泥有限公司"}),
+        ({"city": "440100"}, {"增城玻璃有限公司"}),
+        ({"county": "440205", "equipment_type": "blast-furnace"}, {"曲江钢铁有限公司"}),
+        ({"capacity_min": "50"}, {"翁源水泥有限公司", "增城玻璃有限公司"}),
+        ({"capacity_max": "10"}, {"曲江钢铁有限公司"}),
+        ({"q": "水泥"}, {"翁源水泥有限公司"}),
+        ({"status": "sealed"}, set()),
+    ],
+)
 def test_it_filters_lines(registry, province_official, query, expected):
     response = client_for(province_official).get(SEARCH, query)
     assert not response.context["filter_errors"]
@@ -117,8 +121,11 @@ def test_it_sorts_by_capacity_both_ways(registry, province_official):
 @pytest.mark.req("G1")
 def test_it_keeps_filters_in_sort_and_page_links(registry, province_official, settings):
     settings.REGISTRY_PAGE_SIZE = 2
-    html = client_for(province_official).get(SEARCH, {"industry": "steel", "sort": "-capacity"}
-                                              ).content.decode()
+    html = (
+        client_for(province_official)
+        .get(SEARCH, {"industry": "steel", "sort": "-capacity"})
+        .content.decode()
+    )
     assert "?industry=steel&amp;sort=capacity" in html
     response = client_for(province_official).get(SEARCH, {"city": "440200", "sort": "size"})
     html = response.content.decode()
@@ -129,9 +136,14 @@ def test_it_keeps_filters_in_sort_and_page_links(registry, province_official, se
 @pytest.mark.req("G1")
 def test_it_names_the_field_of_an_invalid_filter(registry, province_official):
     response = client_for(province_official).get(
-        SEARCH, {"capacity_min": "abc", "status": "bogus", "sort": "drop table"})
+        SEARCH, {"capacity_min": "abc", "status": "bogus", "sort": "drop table"}
+    )
     assert response.status_code == 200
-    assert {e.field for e in response.context["filter_errors"]} == {"capacity_min", "status", "sort"}
+    assert {e.field for e in response.context["filter_errors"]} == {
+        "capacity_min",
+        "status",
+        "sort",
+    }
     html = response.content.decode()
     assert 'id="filter-errors"' in html and "abc" in html
     # The other filters still apply: every line is listed.
@@ -140,8 +152,11 @@ def test_it_names_the_field_of_an_invalid_filter(registry, province_official):
 
 @pytest.mark.req("T5")
 def test_it_shows_an_induction_furnace_with_its_kva_rating(registry, province_official):
-    html = client_for(province_official).get(SEARCH, {"equipment_type": "induction-furnace"}
-                                             ).content.decode()
+    html = (
+        client_for(province_official)
+        .get(SEARCH, {"equipment_type": "induction-furnace"})
+        .content.decode()
+    )
     assert "4000 kVA" in html
 
 
@@ -149,7 +164,9 @@ def test_it_shows_an_induction_furnace_with_its_kva_rating(registry, province_of
 def test_it_redirects_anonymous_visitors_to_login(registry):
     steel = registry["qujiang_steel"]
     urls = [
-        reverse("core:home"), SEARCH, reverse("registry:enterprise-list"),
+        reverse("core:home"),
+        SEARCH,
+        reverse("registry:enterprise-list"),
         reverse("registry:enterprise-detail", args=[steel.uscc]),
         reverse("registry:enterprise-edit", args=[steel.uscc]),
         reverse("registry:line-detail", args=[registry["steel_bf"].pk]),
@@ -168,8 +185,10 @@ def test_it_hides_an_enterprise_outside_the_users_region(registry, shaoguan_offi
     glass = registry["zengcheng_glass"]
     assert client.get(reverse("registry:enterprise-detail", args=[glass.uscc])).status_code == 404
     assert client.get(reverse("registry:enterprise-edit", args=[glass.uscc])).status_code == 404
-    assert client.get(reverse("registry:line-detail", args=[registry["glass_float"].pk])
-                      ).status_code == 404
+    assert (
+        client.get(reverse("registry:line-detail", args=[registry["glass_float"].pk])).status_code
+        == 404
+    )
     listed = client.get(reverse("registry:enterprise-list")).context["page"].object_list
     assert {e.name for e in listed} == {"曲江钢铁有限公司", "翁源水泥有限公司"}
 
@@ -178,7 +197,8 @@ def test_it_hides_an_enterprise_outside_the_users_region(registry, shaoguan_offi
 def test_it_shows_the_enterprise_archive_with_licences_and_history(registry, shaoguan_official):
     steel = registry["qujiang_steel"]
     response = client_for(shaoguan_official).get(
-        reverse("registry:enterprise-detail", args=[steel.uscc]))
+        reverse("registry:enterprise-detail", args=[steel.uscc])
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "XK05-001-00001" in html and "BF1" in html and "IF1" in html
@@ -193,23 +213,40 @@ def test_it_marks_an_expired_licence(registry, shaoguan_official):
     from phaseout.registry.validation import Lookups, clean_licence
 
     steel = registry["qujiang_steel"]
-    data, errors = clean_licence({"uscc": steel.uscc, "kind": "discharge", "number": "PW-2015-9",
-                                  "valid_from": "2015-01-01", "valid_until": "2020-12-31"},
-                                 Lookups.load())
+    data, errors = clean_licence(
+        {
+            "uscc": steel.uscc,
+            "kind": "discharge",
+            "number": "PW-2015-9",
+            "valid_from": "2015-01-01",
+            "valid_until": "2020-12-31",
+        },
+        Lookups.load(),
+    )
     assert not errors
     licence_save(enterprise=steel, data=data, actor=None)
-    html = client_for(shaoguan_official).get(
-        reverse("registry:enterprise-detail", args=[steel.uscc])).content.decode()
+    html = (
+        client_for(shaoguan_official)
+        .get(reverse("registry:enterprise-detail", args=[steel.uscc]))
+        .content.decode()
+    )
     assert 'class="expired"' in html
     assert html.count("status-expired") == 1
 
 
 def _edit_post(enterprise, version: int, **changes) -> dict:
-    data = {"name": enterprise.name, "address": enterprise.address,
-            "legal_representative": enterprise.legal_representative,
-            "county": enterprise.county.code, "town": "", "latitude": "", "longitude": "",
-            "industry": enterprise.industry.code, "status": enterprise.status,
-            "version": version}
+    data = {
+        "name": enterprise.name,
+        "address": enterprise.address,
+        "legal_representative": enterprise.legal_representative,
+        "county": enterprise.county.code,
+        "town": "",
+        "latitude": "",
+        "longitude": "",
+        "industry": enterprise.industry.code,
+        "status": enterprise.status,
+        "version": version,
+    }
     data.update(changes)
     return data
 
@@ -234,7 +271,8 @@ def test_it_shows_field_errors_from_validation(registry, shaoguan_official):
     steel = registry["qujiang_steel"]
     url = reverse("registry:enterprise-edit", args=[steel.uscc])
     response = client_for(shaoguan_official).post(
-        url, _edit_post(steel, steel.version, latitude="40", town="999999999"))
+        url, _edit_post(steel, steel.version, latitude="40", town="999999999")
+    )
     assert response.status_code == 400
     form = response.context["form"]
     assert "latitude" in form.errors and "town" in form.errors
@@ -244,11 +282,13 @@ def test_it_shows_field_errors_from_validation(registry, shaoguan_official):
 
 @pytest.mark.req("P1")
 def test_it_refuses_to_move_an_enterprise_to_a_county_outside_the_users_city(
-        registry, shaoguan_official):
+    registry, shaoguan_official
+):
     steel = registry["qujiang_steel"]
     response = client_for(shaoguan_official).post(
         reverse("registry:enterprise-edit", args=[steel.uscc]),
-        _edit_post(steel, steel.version, county="440118"))
+        _edit_post(steel, steel.version, county="440118"),
+    )
     assert response.status_code == 400
     assert "county" in response.context["form"].errors
     assert Enterprise.objects.get(pk=steel.pk).county.code == "440205"
@@ -256,7 +296,8 @@ def test_it_refuses_to_move_an_enterprise_to_a_county_outside_the_users_city(
 
 @pytest.mark.req("S1")
 def test_it_keeps_the_first_edit_when_two_officials_edit_at_once(
-        registry, shaoguan_official, qujiang_handler):
+    registry, shaoguan_official, qujiang_handler
+):
     steel = registry["qujiang_steel"]
     url = reverse("registry:enterprise-edit", args=[steel.uscc])
     first, second = client_for(shaoguan_official), client_for(qujiang_handler)
@@ -264,11 +305,16 @@ def test_it_keeps_the_first_edit_when_two_officials_edit_at_once(
     version_1 = first.get(url).context["form"].initial["version"]
     version_2 = second.get(url).context["form"].initial["version"]
     assert version_1 == version_2 == 1
-    assert first.post(url, _edit_post(steel, version_1, name="曲江钢铁集团有限公司")).status_code == 302
+    assert (
+        first.post(url, _edit_post(steel, version_1, name="曲江钢铁集团有限公司")).status_code
+        == 302
+    )
     response = second.post(url, _edit_post(steel, version_2, name="曲江特钢有限公司"))
     assert response.status_code == 400
-    assert "changed by someone else" in str(response.context["form"].non_field_errors()) or \
-        "其他人" in response.content.decode()
+    assert (
+        "changed by someone else" in str(response.context["form"].non_field_errors())
+        or "其他人" in response.content.decode()
+    )
     steel.refresh_from_db()
     assert steel.name == "曲江钢铁集团有限公司" and steel.version == 2
 
@@ -278,17 +324,24 @@ def test_it_changes_a_line_status_with_history_and_audit(registry, qujiang_handl
     line = registry["steel_if"]
     url = reverse("registry:line-status", args=[line.pk])
     response = client_for(qujiang_handler).post(
-        url, {"status": "sealed", "note": "韶工信〔2024〕12号", "version": line.version})
+        url, {"status": "sealed", "note": "韶工信〔2024〕12号", "version": line.version}
+    )
     assert response.status_code == 302
     line.refresh_from_db()
     assert line.status == "sealed"
     change = LineStatusChange.objects.filter(line=line).first()
-    assert (change.old_status, change.new_status, change.note) == ("operating", "sealed",
-                                                                   "韶工信〔2024〕12号")
+    assert (change.old_status, change.new_status, change.note) == (
+        "operating",
+        "sealed",
+        "韶工信〔2024〕12号",
+    )
     entry = AuditEntry.objects.get(action="line.status", object_id=str(line.pk))
     assert entry.actor == qujiang_handler and entry.after == {"status": "sealed"}
-    html = client_for(qujiang_handler).get(reverse("registry:line-detail", args=[line.pk])
-                                           ).content.decode()
+    html = (
+        client_for(qujiang_handler)
+        .get(reverse("registry:line-detail", args=[line.pk]))
+        .content.decode()
+    )
     assert "韶工信〔2024〕12号" in html
 
 
@@ -297,7 +350,8 @@ def test_it_requires_a_reason_for_a_status_change(registry, qujiang_handler):
     line = registry["steel_bf"]
     response = client_for(qujiang_handler).post(
         reverse("registry:line-status", args=[line.pk]),
-        {"status": "sealed", "note": "", "version": line.version})
+        {"status": "sealed", "note": "", "version": line.version},
+    )
     assert response.status_code == 400
     assert "note" in response.context["form"].errors
     line.refresh_from_db()
@@ -309,8 +363,10 @@ def test_it_refuses_a_stale_status_change(registry, qujiang_handler):
     line = registry["steel_bf"]
     client = client_for(qujiang_handler)
     url = reverse("registry:line-status", args=[line.pk])
-    assert client.post(url, {"status": "rectifying", "note": "整改通知", "version": 1}
-                       ).status_code == 302
+    assert (
+        client.post(url, {"status": "rectifying", "note": "整改通知", "version": 1}).status_code
+        == 302
+    )
     response = client.post(url, {"status": "sealed", "note": "查封", "version": 1})
     assert response.status_code == 400
     line.refresh_from_db()
@@ -319,17 +375,30 @@ def test_it_refuses_a_stale_status_change(registry, qujiang_handler):
 
 @pytest.mark.req("P1")
 def test_it_refuses_status_changes_outside_scope_or_without_permission(
-        registry, guangzhou_viewer, qujiang_handler, enterprise_user):
+    registry, guangzhou_viewer, qujiang_handler, enterprise_user
+):
     steel_line, glass_line = registry["steel_bf"], registry["glass_float"]
     post = {"status": "sealed", "note": "x", "version": 1}
     # Qujiang may change lines but not Guangzhou's: 404, as if it did not exist.
-    assert client_for(qujiang_handler).post(
-        reverse("registry:line-status", args=[glass_line.pk]), post).status_code == 404
+    assert (
+        client_for(qujiang_handler)
+        .post(reverse("registry:line-status", args=[glass_line.pk]), post)
+        .status_code
+        == 404
+    )
     # A viewer and an enterprise account hold no change permission: 403.
-    assert client_for(guangzhou_viewer).post(
-        reverse("registry:line-status", args=[glass_line.pk]), post).status_code == 403
-    assert client_for(enterprise_user).post(
-        reverse("registry:line-status", args=[steel_line.pk]), post).status_code == 403
+    assert (
+        client_for(guangzhou_viewer)
+        .post(reverse("registry:line-status", args=[glass_line.pk]), post)
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(enterprise_user)
+        .post(reverse("registry:line-status", args=[steel_line.pk]), post)
+        .status_code
+        == 403
+    )
     assert not LineStatusChange.objects.filter(new_status="sealed").exists()
 
 

@@ -4,7 +4,9 @@ from phaseout.audit.services import audit_verify
 
 
 class Command(BaseCommand):
-    help = "Audit trail tools. `audit verify` checks the hash chain and names the first broken entry."
+    help = (
+        "Audit trail tools. `audit verify` checks the hash chain and names the first broken entry."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["verify"])
@@ -12,6 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = audit_verify()
         if not result.ok:
-            raise CommandError(f"Audit chain broken at entry #{result.broken_seq}: {result.reason} "
-                               f"({result.checked} entries before it are intact).")
+            raise CommandError(
+                f"Audit chain broken at entry #{result.broken_seq}: {result.reason} "
+                f"({result.checked} entries before it are intact)."
+            )
         self.stdout.write(f"Audit chain intact: {result.checked} entries verified.")

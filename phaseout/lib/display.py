@@ -1,4 +1,6 @@
-"""Small display helpers shared by the workbench templates."""
+"""Small display helpers shared by every app's templates, as the template library
+`phaseout_tags` (registered in settings TEMPLATES "libraries", so templates of every floor
+load it without a dependency on the site layer)."""
 
 from django import template
 from django.utils.translation import get_language
@@ -25,16 +27,6 @@ def get_item(mapping, key):
 def sort_param(current: str, key: str) -> str:
     """The sort value a column header links to: ascending first, then descending."""
     return f"-{key}" if current == key else key
-
-
-@register.filter
-def line_status_label(value: str) -> str:
-    from phaseout.registry.models import ProductionLine
-
-    try:
-        return ProductionLine.Status(value).label
-    except ValueError:
-        return value
 
 
 # Units are stored as short codes (what imports and parameter files use); people read these.
