@@ -16,6 +16,7 @@ from phaseout.registry.access import visible_enterprises
 from phaseout.registry.columns import SPECS, SheetSpec
 from phaseout.registry.import_reading import Sheet, shown
 from phaseout.registry.import_report import ImportReport, KindCounts, RowError
+from phaseout.registry.import_writes import ImportBatch
 from phaseout.registry.models import (
     Enterprise,
     Indicator,
@@ -26,7 +27,6 @@ from phaseout.registry.services import (
     ENTERPRISE_FIELDS,
     LICENCE_FIELDS,
     LINE_FIELDS,
-    ImportBatch,
     enterprise_values,
     licence_values,
     line_values,

@@ -2,7 +2,7 @@
 registry.columns). An import is all or nothing: every row is checked first, against the
 reference data, the rest of the file, the registry and the importing user's region, and
 only a file without a single bad row is written, in one transaction by
-services.registry_import_apply. The report names every bad row and says what changed."""
+import_writes.registry_import_apply. The report names every bad row and says what changed."""
 
 import os
 
@@ -13,15 +13,20 @@ from phaseout.registry.access import can_write
 from phaseout.registry.import_planning import CHOICE_COLUMNS, _clean, _plan, _Planner
 from phaseout.registry.import_reading import read_sheets
 from phaseout.registry.import_report import ImportFileError, ImportReport, KindCounts, RowError
-from phaseout.registry.services import (
-    registry_import_apply,
-)
+from phaseout.registry.import_writes import registry_import_apply
 from phaseout.registry.validation import (
     Lookups,
 )
 
-__all__ = ["CHOICE_COLUMNS", "ImportFileError", "ImportReport", "KindCounts", "RowError",
-           "import_file", "read_sheets"]
+__all__ = [
+    "CHOICE_COLUMNS",
+    "ImportFileError",
+    "ImportReport",
+    "KindCounts",
+    "RowError",
+    "import_file",
+    "read_sheets",
+]
 
 
 def import_file(*, file, filename: str, actor, dry_run: bool = False) -> ImportReport:
@@ -32,8 +37,9 @@ def import_file(*, file, filename: str, actor, dry_run: bool = False) -> ImportR
     """
     report = ImportReport(filename=filename, dry_run=dry_run)
     if actor is not None and not can_write(actor):
-        report.errors.append(RowError("", None, "", "", _("Your account may not change the "
-                                                          "registry.")))
+        report.errors.append(
+            RowError("", None, "", "", _("Your account may not change the registry."))
+        )
         return report
     try:
         if isinstance(file, str | os.PathLike):

@@ -85,11 +85,8 @@ class FilterOptions:
 
     @classmethod
     def for_user(cls, user) -> "FilterOptions":
-        divisions = list(
-            visible_divisions(user)
-            .filter(level__in=[Division.Level.CITY, Division.Level.COUNTY])
-            .order_by("code")
-        )
+        divisions = list(visible_divisions(user).filter(
+            level__in=[Division.Level.CITY, Division.Level.COUNTY]).order_by("code"))
         return cls(
             cities=[d for d in divisions if d.level == Division.Level.CITY],
             counties=[d for d in divisions if d.level == Division.Level.COUNTY],
@@ -139,9 +136,8 @@ def _float(querydict, name: str, errors: list[FilterError]) -> float | None:
     return number
 
 
-def parse_line_filters(
-    querydict, *, options: FilterOptions | None = None
-) -> tuple[LineFilters, list[FilterError]]:
+def parse_line_filters(querydict, *, options: FilterOptions | None = None
+                       ) -> tuple[LineFilters, list[FilterError]]:
     """Read the search filters from a query string. A value that makes no sense is dropped
     and reported by field, so the page still answers with the other filters applied.
 
@@ -153,29 +149,16 @@ def parse_line_filters(
             cities=list(Division.objects.filter(level=Division.Level.CITY)),
             counties=list(Division.objects.filter(level=Division.Level.COUNTY)),
             industries=list(Industry.objects.all()),
-            equipment_types=list(EquipmentType.objects.all()),
-        )
+            equipment_types=list(EquipmentType.objects.all()))
     errors: list[FilterError] = []
-    city_id = _pick(
-        querydict, "city", options.city_by_code, errors, _("%(v)s is not a city you can search")
-    )
-    county_id = _pick(
-        querydict,
-        "county",
-        options.county_by_code,
-        errors,
-        _("%(v)s is not a county you can search"),
-    )
-    industry_id = _pick(
-        querydict, "industry", options.industry_by_code, errors, _("%(v)s is not a known industry")
-    )
-    equipment_id = _pick(
-        querydict,
-        "equipment_type",
-        options.equipment_by_code,
-        errors,
-        _("%(v)s is not a known equipment type"),
-    )
+    city_id = _pick(querydict, "city", options.city_by_code, errors,
+                    _("%(v)s is not a city you can search"))
+    county_id = _pick(querydict, "county", options.county_by_code, errors,
+                      _("%(v)s is not a county you can search"))
+    industry_id = _pick(querydict, "industry", options.industry_by_code, errors,
+                        _("%(v)s is not a known industry"))
+    equipment_id = _pick(querydict, "equipment_type", options.equipment_by_code, errors,
+                         _("%(v)s is not a known equipment type"))
     status = querydict.get("status", "").strip()
     if status and status not in ProductionLine.Status.values:
         errors.append(FilterError("status", _("%(v)s is not a line status") % {"v": status}))
@@ -190,9 +173,8 @@ def parse_line_filters(
         errors.append(FilterError("sort", _("%(v)s is not a sort order") % {"v": sort}))
         sort = DEFAULT_SORT
     q = querydict.get("q", "").strip()[:120]
-    return LineFilters(
-        city_id, county_id, industry_id, equipment_id, status, capacity_min, capacity_max, q, sort
-    ), errors
+    return LineFilters(city_id, county_id, industry_id, equipment_id, status, capacity_min,
+                       capacity_max, q, sort), errors
 
 
 def _uscc_or_name(q: str) -> dict:
@@ -211,10 +193,8 @@ def line_search(*, user, filters: LineFilters) -> QuerySet[ProductionLine]:
     page shows, in the chosen order."""
     qs = visible_lines(user)
     exact = {
-        "city_id": filters.city_id,
-        "county_id": filters.county_id,
-        "industry_id": filters.industry_id,
-        "equipment_type_id": filters.equipment_type_id,
+        "city_id": filters.city_id, "county_id": filters.county_id,
+        "industry_id": filters.industry_id, "equipment_type_id": filters.equipment_type_id,
         "status": filters.status or None,
     }
     qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})
@@ -229,30 +209,13 @@ def line_search(*, user, filters: LineFilters) -> QuerySet[ProductionLine]:
     descending = filters.sort.startswith("-")
     column = LINE_SORTS.get(key, "id")
     order = [f"-{column}", "-id"] if descending else [column, "id"]
-    return (
-        qs.select_related("enterprise", "city", "county", "industry", "equipment_type")
-        .only(
-            "id",
-            "line_code",
-            "size",
-            "size_unit",
-            "second_size",
-            "capacity",
-            "capacity_unit",
-            "commissioned_on",
-            "status",
-            "enterprise__name",
-            "enterprise__uscc",
-            "city__name",
-            "county__name",
-            "industry__name",
-            "industry__name_en",
-            "equipment_type__name",
-            "equipment_type__name_en",
-            "equipment_type__second_size_unit",
-        )
-        .order_by(*dict.fromkeys(order))
-    )
+    return (qs.select_related("enterprise", "city", "county", "industry", "equipment_type")
+            .only("id", "line_code", "size", "size_unit", "second_size", "capacity",
+                  "capacity_unit", "commissioned_on", "status", "enterprise__name",
+                  "enterprise__uscc", "city__name", "county__name", "industry__name",
+                  "industry__name_en", "equipment_type__name", "equipment_type__name_en",
+                  "equipment_type__second_size_unit")
+            .order_by(*dict.fromkeys(order)))
 
 
 class CappedPaginator(Paginator):
@@ -274,7 +237,7 @@ class CappedPaginator(Paginator):
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:bottom + self.per_page])
         rows = {obj.pk: obj for obj in self.object_list.order_by().filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
@@ -283,21 +246,10 @@ def enterprise_search(*, user, q: str = "") -> QuerySet[Enterprise]:
     qs = visible_enterprises(user)
     if q.strip():
         qs = qs.filter(**_uscc_or_name(q.strip()))
-    return (
-        qs.select_related("city", "county", "industry")
-        .only(
-            "id",
-            "uscc",
-            "name",
-            "status",
-            "legal_representative",
-            "city__name",
-            "county__name",
-            "industry__name",
-            "industry__name_en",
-        )
-        .order_by("-id")
-    )
+    return (qs.select_related("city", "county", "industry")
+            .only("id", "uscc", "name", "status", "legal_representative", "city__name",
+                  "county__name", "industry__name", "industry__name_en")
+            .order_by("-id"))
 
 
 @dataclass
@@ -324,23 +276,15 @@ def _grouped_by_year(indicators) -> list[tuple[int, list[Indicator]]]:
 
 def enterprise_archive(*, enterprise: Enterprise, audit_limit: int = 50) -> EnterpriseArchive:
     """The archive of an enterprise already fetched through the one scope (accounts.scope)."""
-    lines = list(
-        enterprise.lines.select_related("industry", "equipment_type").order_by("line_code")
-    )
-    indicators = (
-        Indicator.objects.filter(line__enterprise=enterprise)
-        .select_related("kind", "line")
-        .order_by("-year", "line__line_code", "kind_id")
-    )
-    status_changes = (
-        LineStatusChange.objects.filter(line__enterprise=enterprise)
-        .select_related("line", "actor")
-        .order_by("-at", "-id")
-    )
+    lines = list(enterprise.lines.select_related("industry", "equipment_type")
+                 .order_by("line_code"))
+    indicators = (Indicator.objects.filter(line__enterprise=enterprise)
+                  .select_related("kind", "line").order_by("-year", "line__line_code", "kind_id"))
+    status_changes = (LineStatusChange.objects.filter(line__enterprise=enterprise)
+                      .select_related("line", "actor").order_by("-at", "-id"))
     line_ids = [str(line.pk) for line in lines]
-    audit = AuditEntry.objects.filter(
-        object_type="enterprise", object_id=enterprise.uscc
-    ) | AuditEntry.objects.filter(object_type="line", object_id__in=line_ids)
+    audit = (AuditEntry.objects.filter(object_type="enterprise", object_id=enterprise.uscc)
+             | AuditEntry.objects.filter(object_type="line", object_id__in=line_ids))
     return EnterpriseArchive(
         enterprise=enterprise,
         lines=lines,
@@ -363,11 +307,8 @@ class LineRecord:
 
 def line_record(*, line: ProductionLine) -> LineRecord:
     indicators = line.indicators.select_related("kind").order_by("-year", "kind_id")
-    return LineRecord(
-        line=line,
-        indicators_by_year=_grouped_by_year(indicators),
-        status_changes=list(line.status_changes.select_related("actor")),
-    )
+    return LineRecord(line=line, indicators_by_year=_grouped_by_year(indicators),
+                      status_changes=list(line.status_changes.select_related("actor")))
 
 
 @dataclass
@@ -408,24 +349,13 @@ def _dashboard_compute(*, user) -> Dashboard:
     """Counts of enterprises and lines, and capacity by industry and status, in scope.
     Grouped on the line's own columns (no joins) so the province view stays one scan."""
     industries = {i.pk: i for i in Industry.objects.order_by("id")}
-    rows = (
-        visible_lines(user)
-        .order_by()
-        .values("industry_id", "status")
-        .annotate(n=Count("id"), capacity=Sum("capacity"))
-    )
+    rows = (visible_lines(user).order_by().values("industry_id", "status")
+            .annotate(n=Count("id"), capacity=Sum("capacity")))
     table: dict[int, dict] = {}
     for row in rows:
-        entry = table.setdefault(
-            row["industry_id"],
-            {
-                "industry": industries[row["industry_id"]],
-                "counts": {},
-                "capacity": {},
-                "total": 0,
-                "total_capacity": 0.0,
-            },
-        )
+        entry = table.setdefault(row["industry_id"], {
+            "industry": industries[row["industry_id"]], "counts": {}, "capacity": {},
+            "total": 0, "total_capacity": 0.0})
         entry["counts"][row["status"]] = row["n"]
         entry["capacity"][row["status"]] = row["capacity"] or 0.0
         entry["total"] += row["n"]
@@ -433,10 +363,8 @@ def _dashboard_compute(*, user) -> Dashboard:
     by_industry = []
     for pk in sorted(table):
         entry = table[pk]
-        entry["cells"] = [
-            (entry["counts"].get(value, 0), entry["capacity"].get(value, 0.0))
-            for value, _label in ProductionLine.Status.choices
-        ]
+        entry["cells"] = [(entry["counts"].get(value, 0), entry["capacity"].get(value, 0.0))
+                          for value, _label in ProductionLine.Status.choices]
         by_industry.append(entry)
     result = Dashboard(
         enterprise_count=visible_enterprises(user).count(),
@@ -446,10 +374,8 @@ def _dashboard_compute(*, user) -> Dashboard:
         as_of=timezone.now(),
     )
     if scope_of(user).kind == Kind.ENTERPRISE:
-        result.enterprise = (
-            visible_enterprises(user).select_related("city", "county", "industry").first()
-        )
-        result.lines = list(
-            visible_lines(user).select_related("equipment_type").order_by("line_code")
-        )
+        result.enterprise = (visible_enterprises(user)
+                             .select_related("city", "county", "industry").first())
+        result.lines = list(visible_lines(user).select_related("equipment_type")
+                            .order_by("line_code"))
     return result

@@ -102,9 +102,8 @@ def _uscc(raw: Any, errors: list[FieldError]) -> str:
     return value
 
 
-def _number(
-    raw: Any, name: str, errors: list[FieldError], *, required: bool = True, positive: bool = False
-) -> float | None:
+def _number(raw: Any, name: str, errors: list[FieldError], *, required: bool = True,
+            positive: bool = False) -> float | None:
     value = text(raw)
     if not value:
         if required:
@@ -127,14 +126,8 @@ def _number(
     return number
 
 
-def _date(
-    raw: Any,
-    name: str,
-    errors: list[FieldError],
-    *,
-    required: bool = False,
-    not_future: bool = False,
-) -> dt.date | None:
+def _date(raw: Any, name: str, errors: list[FieldError], *, required: bool = False,
+          not_future: bool = False) -> dt.date | None:
     if isinstance(raw, dt.datetime):
         value: dt.date | None = raw.date()
     elif isinstance(raw, dt.date):
@@ -156,9 +149,8 @@ def _date(
     return value
 
 
-def _choice(
-    raw: Any, name: str, choices, errors: list[FieldError], *, default: str | None = None
-) -> str | None:
+def _choice(raw: Any, name: str, choices, errors: list[FieldError], *,
+            default: str | None = None) -> str | None:
     value = text(raw)
     if not value and default is not None:
         return default
@@ -166,11 +158,8 @@ def _choice(
         if value in (key, str(label)):
             return key
     allowed = "、".join(str(label) for _key, label in choices)
-    errors.append(
-        FieldError(
-            name, _("%(v)s is not one of: %(allowed)s") % {"v": value or "—", "allowed": allowed}
-        )
-    )
+    errors.append(FieldError(name, _("%(v)s is not one of: %(allowed)s")
+                             % {"v": value or "—", "allowed": allowed}))
     return None
 
 
@@ -194,19 +183,14 @@ class EnterpriseInput:
         return city
 
 
-def _place(
-    raw: dict[str, Any], lookups: Lookups, errors: list[FieldError]
-) -> tuple[Division | None, Division | None]:
+def _place(raw: dict[str, Any], lookups: Lookups,
+           errors: list[FieldError]) -> tuple[Division | None, Division | None]:
     county_code = text(raw.get("county_code"))
     county = lookups.county(county_code)
     if county is None:
-        errors.append(
-            FieldError(
-                "county_code",
-                _("%(v)s is not a county-level division code of Guangdong")
-                % {"v": county_code or "—"},
-            )
-        )
+        errors.append(FieldError("county_code",
+                                 _("%(v)s is not a county-level division code of Guangdong")
+                                 % {"v": county_code or "—"}))
     town_code = text(raw.get("town_code"))
     if not town_code:
         return county, None
@@ -214,34 +198,26 @@ def _place(
     if town is None:
         errors.append(FieldError("town_code", _("%(v)s is not a town code") % {"v": town_code}))
     elif county is not None and town.parent_id != county.pk:
-        errors.append(
-            FieldError(
-                "town_code",
-                _("town %(t)s is not in county %(c)s") % {"t": town_code, "c": county_code},
-            )
-        )
+        errors.append(FieldError("town_code", _("town %(t)s is not in county %(c)s")
+                                 % {"t": town_code, "c": county_code}))
     return county, town
 
 
-def _coordinates(
-    raw: dict[str, Any], errors: list[FieldError]
-) -> tuple[float | None, float | None]:
+def _coordinates(raw: dict[str, Any],
+                 errors: list[FieldError]) -> tuple[float | None, float | None]:
     latitude = _number(raw.get("latitude"), "latitude", errors, required=False)
     longitude = _number(raw.get("longitude"), "longitude", errors, required=False)
     if latitude is not None and not 20 <= latitude <= 26:
-        errors.append(
-            FieldError("latitude", _("%(v)s is outside Guangdong (20–26° N)") % {"v": latitude})
-        )
+        errors.append(FieldError("latitude", _("%(v)s is outside Guangdong (20–26° N)")
+                                 % {"v": latitude}))
     if longitude is not None and not 109 <= longitude <= 118:
-        errors.append(
-            FieldError("longitude", _("%(v)s is outside Guangdong (109–118° E)") % {"v": longitude})
-        )
+        errors.append(FieldError("longitude", _("%(v)s is outside Guangdong (109–118° E)")
+                                 % {"v": longitude}))
     return latitude, longitude
 
 
-def clean_enterprise(
-    raw: dict[str, Any], lookups: Lookups
-) -> tuple[EnterpriseInput | None, list[FieldError]]:
+def clean_enterprise(raw: dict[str, Any],
+                     lookups: Lookups) -> tuple[EnterpriseInput | None, list[FieldError]]:
     errors: list[FieldError] = []
     uscc = _uscc(raw.get("uscc"), errors)
     name = text(raw.get("name"))
@@ -257,30 +233,14 @@ def clean_enterprise(
     industry_key = text(raw.get("industry"))
     industry = lookups.industries.get(industry_key)
     if industry is None:
-        errors.append(
-            FieldError("industry", _("%(v)s is not a known industry") % {"v": industry_key or "—"})
-        )
-    status = _choice(
-        raw.get("status"),
-        "status",
-        Enterprise.Status.choices,
-        errors,
-        default=Enterprise.Status.OPERATING,
-    )
+        errors.append(FieldError("industry", _("%(v)s is not a known industry")
+                                 % {"v": industry_key or "—"}))
+    status = _choice(raw.get("status"), "status", Enterprise.Status.choices, errors,
+                     default=Enterprise.Status.OPERATING)
     if errors:
         return None, errors
-    return EnterpriseInput(
-        uscc,
-        name,
-        county,
-        town,
-        text(raw.get("address")),
-        latitude,
-        longitude,
-        legal,
-        industry,
-        status,
-    ), []
+    return EnterpriseInput(uscc, name, county, town, text(raw.get("address")), latitude, longitude,
+                           legal, industry, status), []
 
 
 @dataclass
@@ -313,80 +273,39 @@ def clean_line(raw: dict[str, Any], lookups: Lookups) -> tuple[LineInput | None,
     eq_key = text(raw.get("equipment_type"))
     eq = lookups.equipment.get(eq_key)
     if eq is None:
-        errors.append(
-            FieldError(
-                "equipment_type", _("%(v)s is not a known equipment type") % {"v": eq_key or "—"}
-            )
-        )
+        errors.append(FieldError("equipment_type", _("%(v)s is not a known equipment type")
+                                 % {"v": eq_key or "—"}))
     size = _number(raw.get("size"), "size", errors, positive=True)
     size_unit = text(raw.get("size_unit"))
     if eq is not None:
         if size_unit and size_unit != eq.size_unit:
-            errors.append(
-                FieldError(
-                    "size_unit",
-                    _("%(eq)s is measured in %(u)s, not %(v)s")
-                    % {"eq": eq.name, "u": eq.size_unit, "v": size_unit},
-                )
-            )
+            errors.append(FieldError("size_unit", _("%(eq)s is measured in %(u)s, not %(v)s")
+                                     % {"eq": eq.name, "u": eq.size_unit, "v": size_unit}))
         elif size is not None and not eq.min_size <= size <= eq.max_size:
-            errors.append(
-                FieldError(
-                    "size",
-                    _("%(v)s %(u)s is outside the plausible range %(lo)s–%(hi)s for %(eq)s")
-                    % {
-                        "v": size,
-                        "u": eq.size_unit,
-                        "lo": eq.min_size,
-                        "hi": eq.max_size,
-                        "eq": eq.name,
-                    },
-                )
-            )
+            errors.append(FieldError(
+                "size",
+                _("%(v)s %(u)s is outside the plausible range %(lo)s–%(hi)s for %(eq)s")
+                % {"v": size, "u": eq.size_unit, "lo": eq.min_size, "hi": eq.max_size,
+                   "eq": eq.name}))
     second = _number(raw.get("second_size"), "second_size", errors, required=False, positive=True)
     if second is not None and eq is not None and not eq.second_size_unit:
         errors.append(FieldError("second_size", _("%(eq)s has no second rating") % {"eq": eq.name}))
     capacity = _number(raw.get("capacity"), "capacity", errors)
     capacity_unit = text(raw.get("capacity_unit"))
     if eq is not None and capacity_unit and capacity_unit != eq.capacity_unit:
-        errors.append(
-            FieldError(
-                "capacity_unit",
-                _("capacity of %(ind)s is counted in %(u)s, not %(v)s")
-                % {"ind": eq.industry.name, "u": eq.capacity_unit, "v": capacity_unit},
-            )
-        )
+        errors.append(FieldError(
+            "capacity_unit", _("capacity of %(ind)s is counted in %(u)s, not %(v)s")
+            % {"ind": eq.industry.name, "u": eq.capacity_unit, "v": capacity_unit}))
     commissioned = _date(raw.get("commissioned_on"), "commissioned_on", errors, not_future=True)
-    status = _choice(
-        raw.get("status"),
-        "status",
-        ProductionLine.Status.choices,
-        errors,
-        default=ProductionLine.Status.OPERATING,
-    )
-    use = _choice(
-        raw.get("registered_use"),
-        "registered_use",
-        ProductionLine.RegisteredUse.choices,
-        errors,
-        default=ProductionLine.RegisteredUse.GENERAL,
-    )
+    status = _choice(raw.get("status"), "status", ProductionLine.Status.choices, errors,
+                     default=ProductionLine.Status.OPERATING)
+    use = _choice(raw.get("registered_use"), "registered_use", ProductionLine.RegisteredUse.choices,
+                  errors, default=ProductionLine.RegisteredUse.GENERAL)
     if errors:
         return None, errors
     assert eq is not None and size is not None and capacity is not None
-    return LineInput(
-        uscc,
-        line_code,
-        eq,
-        size,
-        eq.size_unit,
-        second,
-        capacity,
-        eq.capacity_unit,
-        commissioned,
-        status,
-        use,
-    ), []
+    return LineInput(uscc, line_code, eq, size, eq.size_unit, second, capacity, eq.capacity_unit,
+                     commissioned, status, use), []
 
 
 @dataclass
@@ -400,9 +319,8 @@ class IndicatorInput:
     source: str
 
 
-def clean_indicator(
-    raw: dict[str, Any], lookups: Lookups
-) -> tuple[IndicatorInput | None, list[FieldError]]:
+def clean_indicator(raw: dict[str, Any],
+                    lookups: Lookups) -> tuple[IndicatorInput | None, list[FieldError]]:
     errors: list[FieldError] = []
     uscc = _uscc(raw.get("uscc"), errors)
     line_code = text(raw.get("line_code"))
@@ -415,19 +333,13 @@ def clean_indicator(
     kind_key = text(raw.get("kind"))
     kind = lookups.indicator_kinds.get(kind_key)
     if kind is None:
-        errors.append(
-            FieldError("kind", _("%(v)s is not a known indicator") % {"v": kind_key or "—"})
-        )
+        errors.append(FieldError("kind", _("%(v)s is not a known indicator")
+                                 % {"v": kind_key or "—"}))
     value = _number(raw.get("value"), "value", errors)
     unit = text(raw.get("unit"))
     if kind is not None and unit != kind.unit:
-        errors.append(
-            FieldError(
-                "unit",
-                _("%(k)s is recorded in %(u)s, not %(v)s")
-                % {"k": kind.name, "u": kind.unit, "v": unit or "—"},
-            )
-        )
+        errors.append(FieldError("unit", _("%(k)s is recorded in %(u)s, not %(v)s")
+                                 % {"k": kind.name, "u": kind.unit, "v": unit or "—"}))
     source = _choice(raw.get("source"), "source", Indicator.Source.choices, errors)
     if errors:
         return None, errors
@@ -446,9 +358,8 @@ class LicenceInput:
     issuer: str
 
 
-def clean_licence(
-    raw: dict[str, Any], lookups: Lookups
-) -> tuple[LicenceInput | None, list[FieldError]]:
+def clean_licence(raw: dict[str, Any],
+                  lookups: Lookups) -> tuple[LicenceInput | None, list[FieldError]]:
     errors: list[FieldError] = []
     uscc = _uscc(raw.get("uscc"), errors)
     kind = _choice(raw.get("kind"), "kind", Licence.Kind.choices, errors)
@@ -458,16 +369,10 @@ def clean_licence(
     valid_from = _date(raw.get("valid_from"), "valid_from", errors, required=True)
     valid_until = _date(raw.get("valid_until"), "valid_until", errors, required=True)
     if valid_from and valid_until and valid_until < valid_from:
-        errors.append(
-            FieldError(
-                "valid_until",
-                _("ends before it starts (%(a)s > %(b)s)")
-                % {"a": valid_from.isoformat(), "b": valid_until.isoformat()},
-            )
-        )
+        errors.append(FieldError("valid_until", _("ends before it starts (%(a)s > %(b)s)")
+                                 % {"a": valid_from.isoformat(), "b": valid_until.isoformat()}))
     if errors:
         return None, errors
     assert kind is not None and valid_from is not None and valid_until is not None
-    return LicenceInput(
-        uscc, kind, number, text(raw.get("scope")), valid_from, valid_until, text(raw.get("issuer"))
-    ), []
+    return LicenceInput(uscc, kind, number, text(raw.get("scope")), valid_from, valid_until,
+                        text(raw.get("issuer"))), []
