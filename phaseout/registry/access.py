@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from phaseout.accounts.scope import scope_of
-from phaseout.registry.models import Enterprise, ProductionLine
+from phaseout.registry.models import Enterprise, Indicator, ProductionLine, Violation
 
 
 def visible_enterprises(user) -> QuerySet[Enterprise]:
@@ -43,3 +43,27 @@ def get_line_for(user, pk: int, *, write: bool = False) -> ProductionLine:
     if write and not can_write(user):
         raise Http404("No such production line in your area.")
     return line
+
+
+def get_indicator_for(user, pk: int) -> Indicator:
+    """An indicator of a line the user may see; else 404."""
+    scope = scope_of(user)
+    within = scope.region(city="line__city_id", county="line__county_id",
+                          enterprise="line__enterprise_id")
+    try:
+        return Indicator.objects.filter(within).select_related("line").get(pk=pk)
+    except Indicator.DoesNotExist as exc:
+        raise Http404("No such indicator in your area.") from exc
+
+
+def get_violation_for(user, pk: int, *, write: bool = False) -> Violation:
+    """A violation of an enterprise the user may see (and change, with write=True); else 404."""
+    scope = scope_of(user)
+    try:
+        violation = (Violation.objects.filter(scope.enterprises(prefix="enterprise__"))
+                     .select_related("enterprise").get(pk=pk))
+    except Violation.DoesNotExist as exc:
+        raise Http404("No such violation in your area.") from exc
+    if write and not scope.may_write:
+        raise Http404("No such violation in your area.")
+    return violation

@@ -4,7 +4,7 @@ URL table (accounts.permissions); region scope from the one scope (accounts.scop
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,7 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from phaseout.accounts.scope import visible_divisions
 from phaseout.lib.evidence import evidence_error
 from phaseout.registry import selectors
-from phaseout.registry.access import get_enterprise_for, get_line_for
+from phaseout.registry.access import (
+    get_enterprise_for,
+    get_indicator_for,
+    get_line_for,
+    get_violation_for,
+)
 from phaseout.registry.forms import (
     EnterpriseForm,
     IndicatorForm,
@@ -21,7 +26,6 @@ from phaseout.registry.forms import (
     ViolationResolveForm,
     county_choices,
 )
-from phaseout.registry.models import Indicator, Violation
 from phaseout.registry.panels import line_panels
 from phaseout.registry.services import (
     enterprise_update,
@@ -101,8 +105,7 @@ def indicator_add(request, pk: int):
 
 def indicator_evidence(request, pk: int):
     """The evidence file of an indicator, for those who may see its line (never public)."""
-    indicator = get_object_or_404(Indicator.objects.select_related("line"), pk=pk)
-    get_line_for(request.user, indicator.line_id)
+    indicator = get_indicator_for(request.user, pk)
     if not indicator.evidence:
         raise Http404("No evidence file.")
     return FileResponse(indicator.evidence.open("rb"), as_attachment=True,
@@ -175,8 +178,8 @@ def violation_add(request, uscc: str):
 
 @require_POST
 def violation_resolve_view(request, pk: int):
-    violation = get_object_or_404(Violation, pk=pk)
-    enterprise = get_enterprise_for(request.user, violation.enterprise.uscc, write=True)
+    violation = get_violation_for(request.user, pk, write=True)
+    enterprise = violation.enterprise
     form = ViolationResolveForm(request.POST)
     if form.is_valid():
         try:
