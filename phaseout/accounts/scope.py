@@ -231,12 +231,6 @@ def _build(user) -> Scope:
     return Scope(kind=Kind.NOBODY, **common)
 
 
-def scope_forget(user) -> None:
-    """Drop the cached scope (after the user's roles or seat changed)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
 def divisions_visible(scope: Scope):
     return Division.objects.filter(scope.divisions())
 

@@ -62,11 +62,3 @@ class UnknownAction(ValueError):
     def __init__(self, action: str):
         super().__init__(f"The audit action {action!r} is not in phaseout/audit/actions.py; "
                          "add it there (with its label) before recording it.")
-
-
-def action_label(code: str) -> str:
-    """The label of a stored action code (the code itself for one no longer listed)."""
-    try:
-        return str(Action(code).label)
-    except ValueError:
-        return code

@@ -23,7 +23,6 @@ from phaseout.reference.models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DIVISIONS_FILE = DATA_DIR / "divisions_guangdong_2023.csv"
 DIVISIONS_VINTAGE = "2023"
-PROVINCE_CODE = "440000"
 _PARENT_LEVEL = {"city": "province", "county": "city", "town": "county"}
 
 

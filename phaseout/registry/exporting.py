@@ -74,7 +74,6 @@ ORDERING = {
     "indicators": ["line__enterprise__uscc", "line__line_code", "year", "kind_id", "source"],
     "licences": ["kind", "number"],
 }
-FILTERS = ("city", "county", "industry", "equipment_type", "status", "q")
 # Filters that describe lines rather than enterprises: an enterprise is exported with them
 # when one of its lines matches.
 LINE_ONLY_FILTERS = ("industry", "equipment_type", "status")
