@@ -1,31 +1,29 @@
 """The standards engine's JSON API: assessment runs, a line's verdicts, and the surcharge
 quote for one hypothetical line. Each operation checks its URL table entry (through `perm`)
-and reads through standards.selectors / the one scope (accounts.scope), so a user sees only their area."""
+and reads through standards.selectors and the one scope (accounts.scope), so a user sees only
+their area. The site layer (core.api) mounts `router`."""
 
-from ninja import Router
+import datetime as dt
+import math
 
-# Made before importing phaseout.core.api, which mounts it (see registry.api).
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from phaseout.accounts.api_auth import perm
+from phaseout.reference.models import EquipmentType, IndicatorKind, Industry
+from phaseout.registry.access import get_line_for
+from phaseout.registry.models import ProductionLine
+from phaseout.registry.schemas import ErrorOut
+from phaseout.registry.validation import FieldError, RegistryInputError
+from phaseout.standards import pricing, selectors
+from phaseout.standards.explain import Explanation
+from phaseout.standards.models import AssessmentRun
+from phaseout.standards.params import ParameterError, current_parameters
+
 router = Router(tags=["standards"])
-
-import datetime as dt  # noqa: E402
-import math  # noqa: E402
-
-from django.db.models import QuerySet  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-from ninja import Field, Schema  # noqa: E402
-from ninja.errors import HttpError  # noqa: E402
-from ninja.pagination import LimitOffsetPagination, paginate  # noqa: E402
-
-from phaseout.accounts.api_auth import perm  # noqa: E402
-from phaseout.reference.models import EquipmentType, IndicatorKind, Industry  # noqa: E402
-from phaseout.registry.access import get_line_for  # noqa: E402
-from phaseout.registry.models import ProductionLine  # noqa: E402
-from phaseout.registry.schemas import ErrorOut  # noqa: E402
-from phaseout.registry.validation import FieldError, RegistryInputError  # noqa: E402
-from phaseout.standards import pricing, selectors  # noqa: E402
-from phaseout.standards.explain import Explanation  # noqa: E402
-from phaseout.standards.models import AssessmentRun  # noqa: E402
-from phaseout.standards.params import ParameterError, current_parameters  # noqa: E402
 
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 

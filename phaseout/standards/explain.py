@@ -18,10 +18,11 @@ from phaseout.standards.engine import (
 )
 from phaseout.standards.facts import facts_load
 from phaseout.standards.params import ParameterSet
+from phaseout.standards.vocabulary import Verdict
 
 REASONS = {
-    "no_data": "未报送或未采集到 {measure} 的{year}年数据，无法判定（缺少数据不视为达标）",
-    "bad_unit": "{measure} 的计量单位与规则要求（{unit}）不符，未做换算，须核实后重新录入",
+    Verdict.NO_DATA: "未报送或未采集到 {measure} 的{year}年数据，无法判定（缺少数据不视为达标）",
+    Verdict.BAD_UNIT: "{measure} 的计量单位与规则要求（{unit}）不符，未做换算，须核实后重新录入",
 }
 
 
@@ -54,9 +55,10 @@ def _num(values: np.ndarray | None, i: int) -> float | None:
 def reason_text(rule: Rule, verdict: str, measured: float | None, limit: float | None,
                 exempt: bool, year: int) -> str:
     if verdict in REASONS:
-        return REASONS[verdict].format(measure=rule.measure or rule.label, unit=rule.unit, year=year)
+        return REASONS[verdict].format(measure=rule.measure or rule.label, unit=rule.unit,
+                                       year=year)
     template = rule.reason_exempt if exempt and rule.reason_exempt else (
-        rule.reason_fail if verdict == "fail" else rule.reason_pass)
+        rule.reason_fail if verdict == Verdict.FAIL else rule.reason_pass)
     values = {"measured": measured if measured is not None else float("nan"),
               "limit": limit if limit is not None else float("nan")}
     try:
@@ -94,7 +96,7 @@ def explain_line(*, line_id: int, year: int, as_of: dt.date, params: ParameterSe
     evaluation = evaluate(facts, on=as_of, params=params)
     explained = (explain_result(r, 0, year=year) for r in evaluation.results)
     return sorted((e for e in explained if e is not None),
-                  key=lambda e: (e.verdict == "pass", e.domain, e.rule_id))
+                  key=lambda e: (e.verdict == Verdict.PASS, e.domain, e.rule_id))
 
 
 def explain_finding(finding, *, run) -> Explanation:

@@ -33,10 +33,10 @@ import polars as pl
 import yaml
 from django.db import connection
 
-from phaseout.reference.models import EquipmentType, IndicatorKind, Industry
+from phaseout.reference.models import Division, EquipmentType, IndicatorKind, Industry
 from phaseout.reference.services import DATA_DIR
 from phaseout.registry.models import Indicator, Licence, ProductionLine, Violation
-from phaseout.standards.engine import Facts
+from phaseout.standards.rulebook import Facts
 
 JUDGED_STATUSES = ("operating", "rectifying", "suspended")
 SOURCE_PRECEDENCE = ("energy_supervision", "third_party_audit", "online_monitoring", "self_report")
@@ -173,7 +173,8 @@ def _indicator_frame(year: int, vocab: dict[str, dict[str, int]]) -> pl.DataFram
     units = vocab[f"unit:{indicator_codes()[0]}"]  # one unit vocabulary for every kind
     sql = (f"SELECT i.line_id, i.kind_id, "
            f"{_code_sql('i.source', _vocab(SOURCE_PRECEDENCE), null=99, other=99)}, "
-           f"i.value, {_code_sql('i.unit', units, null=units['?'])} FROM {table} i WHERE i.year = %s")
+           f"i.value, {_code_sql('i.unit', units, null=units['?'])} "
+           f"FROM {table} i WHERE i.year = %s")
     schema = {"line_id": pl.Int64, "kind_id": pl.Int64, "rank": pl.Int64, "value": pl.Float64,
               "unit": pl.Int64}
     frame = query_frame(sql, [year], schema)
@@ -312,6 +313,16 @@ def facts_load(*, year: int, on: dt.date, city_id: int | None = None,
                          vocab)
     indicators = _indicator_frame(year, vocab)
     return facts_from_frames(lines, indicators, _licence_frame(on), _violation_frame(on), vocab)
+
+
+def scope_filter(division: Division | None) -> dict[str, int]:
+    """The facts_load arguments narrowing the judged lines to a run's or a what-if's area:
+    none for the whole province (no division, or the province), else its city or county."""
+    if division is None or division.level == Division.Level.PROVINCE:
+        return {}
+    if division.level == Division.Level.CITY:
+        return {"city_id": division.pk}
+    return {"county_id": division.pk}
 
 
 def facts_from_records(records: list[dict]) -> Facts:

@@ -1,8 +1,6 @@
 """Input shapes of the assessment pages: starting a run, a what-if proposal, and the
 surcharge calculator. Business rules stay in services, whatif and pricing."""
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,17 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from phaseout.reference.models import Division, EquipmentType, IndicatorKind, Industry
 from phaseout.registry.models import ProductionLine
 from phaseout.standards.params import ParameterError
+from phaseout.standards.services import default_as_of
 from phaseout.standards.whatif import overrides_parse
 
 FORMATS = [("html", _("Show on the page")), ("csv", "CSV"), ("xlsx", "Excel (XLSX)")]
 
 OVERRIDES_EXAMPLE = ("catalogue.blast_furnace_max_size:\n"
                      "  - {start: 2024-01-01, value: 1000, basis: 征求意见稿}\n")
-
-
-def default_as_of(year: int) -> dt.date:
-    """The law in force at the end of the year, or today for the current year."""
-    return min(dt.date(year, 12, 31), timezone.localdate())
 
 
 def last_year() -> int:

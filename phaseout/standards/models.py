@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from phaseout.reference.models import Division
+from phaseout.standards.vocabulary import Domain, Path, Verdict
 
 
 class AssessmentRun(models.Model):
@@ -16,12 +17,21 @@ class AssessmentRun(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class Phase(models.TextChoices):
+        """Where a running assessment is, shown on its page while it runs."""
+
+        CLAIMED = "claimed", _("starting")
+        LOADING = "loading", _("loading the facts")
+        JUDGING = "judging", _("judging")
+        WRITING = "writing", _("writing the results")
+        DONE = "done", _("done")
+
     year = models.PositiveSmallIntegerField()
     as_of = models.DateField(help_text="the date whose law and licences are applied")
     scope = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+", help_text="empty: the whole province")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    phase = models.CharField(max_length=40, blank=True)
+    phase = models.CharField(max_length=40, blank=True, choices=Phase.choices)
     progress = models.PositiveSmallIntegerField(default=0)
     params_digest = models.CharField(max_length=64, blank=True)
     facts_digest = models.CharField(max_length=64, blank=True)
@@ -68,9 +78,9 @@ class Finding(models.Model):
     city_id = models.BigIntegerField()
     county_id = models.BigIntegerField()
     rule_id = models.CharField(max_length=80)
-    domain = models.CharField(max_length=12)
-    path = models.CharField(max_length=30)
-    verdict = models.CharField(max_length=16)
+    domain = models.CharField(max_length=12, choices=Domain.choices)
+    path = models.CharField(max_length=30, choices=Path.choices)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
     measured = models.FloatField(null=True)
     limit = models.FloatField(null=True)
 

@@ -87,7 +87,8 @@ class ParameterSet:
         try:
             parameter = self.parameters[name]
         except KeyError as exc:
-            raise ParameterError(f"Unknown parameter {name!r}: no file params/{name.replace('.', '/')}.yaml") from exc
+            raise ParameterError(f"Unknown parameter {name!r}: no file "
+                                 f"params/{name.replace('.', '/')}.yaml") from exc
         entry = parameter.entry_at(on)
         if entry is None or entry.value is None:
             return None
@@ -156,7 +157,8 @@ def _parse_file(path: Path, root: Path) -> Parameter:
             raise ParameterError(f"{rel}: missing `{key}`. Add it at the top level.")
     unit = data["unit"]
     if unit not in UNITS:
-        raise ParameterError(f"{rel}: unit {unit!r} is unknown. Use one of {', '.join(sorted(UNITS))} "
+        raise ParameterError(f"{rel}: unit {unit!r} is unknown. "
+                             f"Use one of {', '.join(sorted(UNITS))} "
                              f"or add it to UNITS in standards/params.py.")
     values = data["values"]
     if not isinstance(values, dict) or not values:

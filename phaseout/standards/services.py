@@ -21,6 +21,9 @@ from phaseout.audit.services import audit_record
 from phaseout.lib.bulk import bulk_insert_frame
 from phaseout.reference.models import Division
 from phaseout.standards.engine import (
+    BAD_UNIT,
+    FAIL,
+    NO_DATA,
     NOT_APPLICABLE,
     PASS,
     VERDICT_NAMES,
@@ -28,15 +31,23 @@ from phaseout.standards.engine import (
     Facts,
     evaluate,
 )
-from phaseout.standards.facts import facts_load
+from phaseout.standards.facts import facts_load, scope_filter
 from phaseout.standards.models import AssessmentRun, Finding
 from phaseout.standards.params import ParameterSet, current_parameters
+from phaseout.standards.surcharges import surcharge_writer
+
+Phase = AssessmentRun.Phase
 
 Progress = Callable[[str, int], None]
 
 
 class AssessmentError(Exception):
     pass
+
+
+def default_as_of(year: int) -> dt.date:
+    """The law in force at the end of the year, or today for the current year."""
+    return min(dt.date(year, 12, 31), timezone.localdate())
 
 
 def facts_digest(facts: Facts) -> str:
@@ -78,21 +89,14 @@ def assessment_request(*, year: int, as_of: dt.date, actor, scope: Division | No
 def assessment_claim(run: AssessmentRun) -> bool:
     """Take a queued run for this worker; False if another worker already has it."""
     claimed = AssessmentRun.objects.filter(pk=run.pk, status=AssessmentRun.Status.QUEUED).update(
-        status=AssessmentRun.Status.RUNNING, started_at=timezone.now(), phase="claimed")
+        status=AssessmentRun.Status.RUNNING, started_at=timezone.now(), phase=Phase.CLAIMED)
     return claimed == 1
 
 
-def _progress(run: AssessmentRun, phase: str, percent: int) -> None:
+def _progress(run: AssessmentRun, report: Progress, phase: str, percent: int) -> None:
     # Autocommit update outside the writing transaction, so the page that polls sees it.
     AssessmentRun.objects.filter(pk=run.pk).update(phase=phase, progress=percent)
-
-
-def _scope_filter(scope: Division | None) -> dict:
-    if scope is None or scope.level == Division.Level.PROVINCE:
-        return {}
-    if scope.level == Division.Level.CITY:
-        return {"city_id": scope.pk}
-    return {"county_id": scope.pk}
+    report(phase, percent)
 
 
 def _previous_identical(run: AssessmentRun) -> AssessmentRun | None:
@@ -102,9 +106,11 @@ def _previous_identical(run: AssessmentRun) -> AssessmentRun | None:
         .exclude(pk=run.pk).order_by("-id").first())
 
 
-# A line's verdict in a domain is its worst verdict among the domain's rules.
-_RANK = np.array([1, 4, 2, 0, 3], dtype=np.int8)  # by verdict code: pass, fail, no data, n/a, unit
-_FROM_RANK = np.array([NOT_APPLICABLE, PASS, 2, 4, 1], dtype=np.int8)
+# A line's verdict in a domain is its worst verdict among the domain's rules: fail before
+# wrong unit before no data before pass, not applicable lowest. _FROM_RANK[rank] is the verdict
+# code of a rank, _RANK[code] the rank of a verdict code.
+_FROM_RANK = np.array([NOT_APPLICABLE, PASS, NO_DATA, BAD_UNIT, FAIL], dtype=np.int8)
+_RANK = np.argsort(_FROM_RANK).astype(np.int8)
 
 
 def domain_verdicts(evaluation: Evaluation) -> dict[str, np.ndarray]:
@@ -206,13 +212,11 @@ def assessment_execute(run: AssessmentRun, *, params: ParameterSet | None = None
 
 
 def _execute(run: AssessmentRun, params: ParameterSet, report: Progress) -> AssessmentRun:
-    _progress(run, "loading", 5)
-    report("loading", 5)
-    facts = facts_load(year=run.year, on=run.as_of, **_scope_filter(run.scope))
+    _progress(run, report, Phase.LOADING.value, 5)
+    facts = facts_load(year=run.year, on=run.as_of, **scope_filter(run.scope))
     run.facts_digest, run.params_digest = facts_digest(facts), params.digest
     run.line_count = facts.n
-    _progress(run, "judging", 40)
-    report("judging", 40)
+    _progress(run, report, Phase.JUDGING.value, 40)
     evaluation = evaluate(facts, on=run.as_of, params=params)
     run.rule_ids = [r.rule.id for r in evaluation.results]
     run.params_used = params_used(evaluation)
@@ -221,15 +225,14 @@ def _execute(run: AssessmentRun, params: ParameterSet, report: Progress) -> Asse
         # Computed before the writing transaction (surcharges, totals), so it only writes.
         counts = _counts(facts, evaluation)
         writers = _extra_writers(facts, evaluation, params)
-    _progress(run, "writing", 70)
-    report("writing", 70)
+    _progress(run, report, Phase.WRITING.value, 70)
     with transaction.atomic():
         if previous is not None:
             run.same_as, run.counts = previous, previous.counts
         else:
             run.counts = counts
             _write_results(run, facts, evaluation, writers)
-        run.status, run.phase, run.progress = AssessmentRun.Status.DONE, "done", 100
+        run.status, run.phase, run.progress = AssessmentRun.Status.DONE, Phase.DONE, 100
         run.finished_at = timezone.now()
         run.save()
         audit_record(actor=run.requested_by, action="assessment.run",
@@ -238,13 +241,12 @@ def _execute(run: AssessmentRun, params: ParameterSet, report: Progress) -> Asse
                             "params_digest": run.params_digest,
                             "facts_digest": run.facts_digest,
                             "same_as": previous.pk if previous else None})
-    report("done", 100)
+    report(Phase.DONE.value, 100)
     return run
 
 
 def _extra_writers(facts: Facts, evaluation: Evaluation, params: ParameterSet) -> list:
-    from phaseout.standards.surcharges import surcharge_writer
-
+    """What a run writes besides its findings (inside the same transaction)."""
     return [surcharge_writer(facts, evaluation, params)]
 
 

@@ -1,5 +1,5 @@
-"""Storing a run's differentiated electricity surcharges (computed by pricing.py) next to
-its findings, inside the run's writing transaction."""
+"""Storing a run's differentiated electricity surcharges (computed by standards.pricing)
+next to its findings, inside the run's writing transaction."""
 
 from collections.abc import Callable
 

@@ -1,6 +1,7 @@
 """Pages of the standards engine: the assessment dashboard, runs and their findings, the
 what-if of proposed parameters, and the surcharge calculator. Permissions come from the URL
-table (accounts.permissions); region scope from standards.selectors."""
+table (accounts.permissions); the region from the one scope (accounts.scope), through
+standards.selectors."""
 
 import io
 import subprocess
@@ -15,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from phaseout.accounts.scope import scope_of
 from phaseout.standards import pricing, selectors, whatif
-from phaseout.standards.forms import CalculatorForm, RunForm, WhatIfForm, default_as_of, last_year
+from phaseout.standards.forms import CalculatorForm, RunForm, WhatIfForm, last_year
 from phaseout.standards.models import AssessmentRun
 from phaseout.standards.params import ParameterError, current_parameters
 from phaseout.standards.services import (
@@ -24,6 +26,7 @@ from phaseout.standards.services import (
     assessment_claim,
     assessment_execute,
     assessment_request,
+    default_as_of,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -128,7 +131,7 @@ def what_if(request):
     scopes, province = selectors.what_if_scopes(request.user)
     year = last_year()
     initial = {"year": year, "as_of": default_as_of(year), "overrides": "",
-               "scope": None if province else request.user.division_id}
+               "scope": None if province else scope_of(request.user).division_id}
     form = WhatIfForm(request.POST if request.method == "POST" else None, initial=initial,
                       scopes=scopes, province=province)
     result, status = None, 200

@@ -17,6 +17,11 @@ class Verdict(models.TextChoices):
     BAD_UNIT = "bad_unit", _("Wrong unit")
 
 
+# The verdicts a Finding stores: passes are counted in the run's totals (and explained on
+# demand), and a rule that does not apply to a line says nothing about it.
+STORED_VERDICTS = (Verdict.FAIL, Verdict.NO_DATA, Verdict.BAD_UNIT)
+
+
 class Domain(models.TextChoices):
     ENERGY = "energy", _("Energy consumption")
     ENVIRONMENT = "environment", _("Environmental protection")

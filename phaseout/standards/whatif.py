@@ -13,7 +13,7 @@ import yaml
 
 from phaseout.reference.models import Division
 from phaseout.standards.engine import FAIL, Evaluation, Facts, evaluate
-from phaseout.standards.facts import facts_load
+from phaseout.standards.facts import facts_load, scope_filter
 from phaseout.standards.params import ParameterError, ParameterSet, current_parameters
 
 
@@ -84,7 +84,7 @@ def compare(facts: Facts, *, on: dt.date, baseline: ParameterSet, proposal: Para
     before, after = evaluate(facts, on=on, params=baseline), evaluate(facts, on=on, params=proposal)
     was, now = _failing(before), _failing(after)
     capacity = np.nan_to_num(facts["capacity"])
-    cities = dict(Division.objects.filter(level="city").values_list("id", "name"))
+    cities = dict(Division.objects.filter(level=Division.Level.CITY).values_list("id", "name"))
     industries = {v: k for k, v in facts.vocab["industry"].items()}
     changes = []
     keys = np.stack([facts["city_id"], facts["industry"]], axis=1) if facts.n else np.empty((0, 2))
@@ -110,12 +110,7 @@ def what_if(*, year: int, as_of: dt.date, overrides: dict[str, list[dict]],
     """The effect of proposed parameter values on the lines in scope."""
     baseline = current_parameters()
     proposal = baseline.with_overrides(overrides)
-    where = {}
-    if scope is not None and scope.level == Division.Level.CITY:
-        where = {"city_id": scope.pk}
-    elif scope is not None and scope.level == Division.Level.COUNTY:
-        where = {"county_id": scope.pk}
-    facts = facts_load(year=year, on=as_of, **where)
+    facts = facts_load(year=year, on=as_of, **scope_filter(scope))
     return compare(facts, on=as_of, baseline=baseline, proposal=proposal, year=year)
 
 

@@ -5,17 +5,8 @@ use the line is registered for."""
 
 import numpy as np
 
-from phaseout.standards.engine import (
-    NOT_APPLICABLE,
-    PASS,
-    Context,
-    Domain,
-    Facts,
-    Outcome,
-    Path,
-    flag,
-    rule,
-)
+from phaseout.standards.rulebook import NOT_APPLICABLE, PASS, Context, Facts, Outcome, flag, rule
+from phaseout.standards.vocabulary import Domain, Path
 
 CATALOGUE = "《产业结构调整指导目录》淘汰类"
 
@@ -110,7 +101,8 @@ def _listed(facts: Facts, ctx: Context, equipment: tuple[str, ...], param: str,
     return _with_exemption(flag(applies, np.full(facts.n, bool(listed))), of_type, exempt)
 
 
-@rule(id="eliminated.steel.induction_furnace", label="工频和中频感应炉（地条钢、普碳钢、不锈钢冶炼）",
+@rule(id="eliminated.steel.induction_furnace",
+      label="工频和中频感应炉（地条钢、普碳钢、不锈钢冶炼）",
       domain=Domain.ELIMINATED, industries=("steel",), path=Path.ELIMINATED,
       basis=f"{CATALOGUE} 钢铁：用于地条钢、普碳钢、不锈钢冶炼的工频和中频感应炉",
       params=("catalogue.induction_furnace_eliminated",),

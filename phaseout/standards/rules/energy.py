@@ -16,17 +16,9 @@ recorded size gets no limit and so NO_DATA, never a pass.
 
 import numpy as np
 
-from phaseout.standards.engine import (
-    Context,
-    Domain,
-    Facts,
-    Outcome,
-    Path,
-    compare,
-    flag,
-    rule,
-)
 from phaseout.standards.params import ParameterError
+from phaseout.standards.rulebook import Context, Facts, Outcome, compare, flag, rule
+from phaseout.standards.vocabulary import Domain, Path
 
 KILNS = ("clinker-line", "shaft-kiln", "dry-hollow-kiln", "lepol-kiln", "wet-process-kiln")
 # Days per year used to turn a line's design melting capacity (t/d) into a yearly capacity.

@@ -9,7 +9,8 @@ there is none to act on."""
 
 import numpy as np
 
-from phaseout.standards.engine import Context, Domain, Facts, Outcome, Path, flag, rule
+from phaseout.standards.rulebook import Context, Facts, Outcome, flag, rule
+from phaseout.standards.vocabulary import Domain, Path
 
 ALL_INDUSTRIES = ("steel", "cement", "aluminium", "flat-glass", "coal-power", "ferroalloy",
                   "ceramics")

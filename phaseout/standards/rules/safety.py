@@ -12,7 +12,8 @@ open violation, there is none to act on."""
 
 import numpy as np
 
-from phaseout.standards.engine import Context, Domain, Facts, Outcome, Path, flag, rule
+from phaseout.standards.rulebook import Context, Facts, Outcome, flag, rule
+from phaseout.standards.vocabulary import Domain, Path
 
 ALL_INDUSTRIES = ("steel", "cement", "aluminium", "flat-glass", "coal-power", "ferroalloy",
                   "ceramics")
@@ -26,7 +27,8 @@ SAFETY_CERTIFICATE_INDUSTRIES = "compliance.safety_certificate_industries"
             "《金属冶炼企业禁止使用的设备及工艺目录（第一批）》（2017年）；"
             "工信部联产业〔2017〕30号 安全标准",
       measure="viol:safety",
-      reason_fail="有 {measured:g} 项安全生产违法行为（重大事故隐患或淘汰落后安全技术装备）尚未整改",
+      reason_fail=("有 {measured:g} 项安全生产违法行为（重大事故隐患或淘汰落后安全技术装备）"
+                   "尚未整改"),
       reason_pass="无未整改的安全生产违法行为")
 def open_violation(facts: Facts, ctx: Context) -> Outcome:
     # Every open safety violation counts, serious or not: each one is a basic safety

@@ -139,7 +139,8 @@ def test_it_shows_what_a_proposed_threshold_would_change_without_storing_it(regi
     baseline = _run()
     proposal = tmp_path / "proposal.yaml"
     proposal.write_text("catalogue.blast_furnace_max_size:\n"
-                        "  - {start: 2023-01-01, value: 300, basis: 征求意见稿}\n", encoding="utf-8")
+                        "  - {start: 2023-01-01, value: 300, basis: 征求意见稿}\n",
+                        encoding="utf-8")
     overrides = whatif.overrides_parse(proposal.read_text(encoding="utf-8"))
     result = whatif.what_if(year=2023, as_of=ON, overrides=overrides)
     assert result.by_rule["eliminated.steel.blast_furnace"] == (0, 1)

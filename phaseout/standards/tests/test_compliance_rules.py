@@ -15,8 +15,6 @@ FLOAT_LINE = {"industry": "flat-glass", "equipment": "float-line", "size": 600}
 
 
 def _verdict(rule_id: str, record: dict) -> str:
-    import phaseout.standards.rules  # noqa: F401 (registers the rules)
-
     evaluation = evaluate(facts_from_records([record]), on=ON, params=load_parameters(),
                           rules=[REGISTRY[rule_id]])
     return VERDICT_NAMES[int(evaluation.results[0].outcome.verdict[0])]

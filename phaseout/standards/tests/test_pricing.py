@@ -1,4 +1,4 @@
-"""Differentiated electricity prices (standards/pricing.py): the worked examples in
+"""Differentiated electricity prices (standards/pricing/): the worked examples in
 examples/prices.yaml, the annual amount, the one-line quote against the batch run, a plain
 per-line reference for the aluminium tiers, and a run over 100,000 lines. No database."""
 

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from phaseout.reference.models import Division
 from phaseout.registry.models import ProductionLine
-from phaseout.standards import services
+from phaseout.standards import services, views
 from phaseout.standards.models import AssessmentRun, Finding
 
 ON = dt.date(2023, 12, 31)
@@ -54,8 +54,8 @@ def test_it_counts_the_verdicts_by_domain_industry_and_city(run, province_offici
     assert _tally(board.by_domain, "energy").no_data == 3
     assert {t.label for t in board.by_city} == {"韶关市", "广州市"}
     # The counts link to the failing lines.
-    assert reverse("standards:finding-list", args=[run.pk]) + "?domain=eliminated&amp;verdict=fail" \
-        in response.content.decode()
+    link = reverse("standards:finding-list", args=[run.pk]) + "?domain=eliminated&amp;verdict=fail"
+    assert link in response.content.decode()
 
 
 @pytest.mark.req("G2", "P1")
@@ -160,8 +160,6 @@ def test_it_runs_an_assessment_of_the_coordinators_city_from_the_page(
 def test_it_queues_the_run_for_a_background_worker(registry, province_official, settings,
                                                   monkeypatch, tmp_path,
                                                   django_capture_on_commit_callbacks):
-    from phaseout.standards import views
-
     started = []
     monkeypatch.setattr(views.subprocess, "Popen", lambda args, **kw: started.append(args))
     settings.ASSESSMENT_INLINE = False

@@ -3,7 +3,6 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from phaseout.reference.models import Division
 from phaseout.standards import whatif
@@ -14,12 +13,8 @@ from phaseout.standards.services import (
     assessment_claim,
     assessment_execute,
     assessment_run,
+    default_as_of,
 )
-
-
-def default_as_of(year: int) -> dt.date:
-    """The law in force at the end of the year, or today for the current year."""
-    return min(dt.date(year, 12, 31), timezone.localdate())
 
 
 class Command(BaseCommand):
@@ -58,8 +53,9 @@ class Command(BaseCommand):
     def _scope(self, code: str | None) -> Division | None:
         if not code:
             return None
-        division = Division.objects.filter(code=code, level__in=["city", "county"]).order_by(
-            "level").first()
+        division = (Division.objects.filter(code=code, level__in=[Division.Level.CITY,
+                                                                  Division.Level.COUNTY])
+                    .order_by("level").first())
         if division is None:
             raise CommandError(f"--scope {code}: not a city or county code of Guangdong.")
         return division
