@@ -43,7 +43,8 @@ class Scope:
     kind: str
     user_id: int | None = None
     division_id: int | None = None
-    city_id: int | None = None  # the city itself, or the city a county lies in
+    city_id: int | None = None  # the city itself, or the city a county (an enterprise) lies in
+    county_id: int | None = None  # the county itself, or the county an enterprise lies in
     enterprise_id: int | None = None
     department_id: int | None = None
     leads: bool = False
@@ -135,6 +136,31 @@ class Scope:
             return NOTHING
         return Q(**{f"{prefix}pk": self.department_id})
 
+    def holding(self, field: str = "scope") -> Q:
+        """Rows tied to a division that holds the whole of the person's area (an assessment
+        run's scope, say): province-wide (no division, or the province), their city, their
+        county; for an enterprise account, its city and county."""
+        if self.kind == Kind.NOBODY:
+            return NOTHING
+        wide = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__level": Division.Level.PROVINCE})
+        if self.kind == Kind.PROVINCE:
+            return wide
+        ids = [pk for pk in (self.city_id, self.county_id) if pk is not None]
+        return wide | Q(**{f"{field}_id__in": ids})
+
+    def within(self, field: str = "scope") -> Q:
+        """Rows tied to a division inside the person's area (the area and what lies below)."""
+        if self.kind == Kind.PROVINCE:
+            return Q()
+        if self.kind == Kind.CITY:
+            return (Q(**{f"{field}_id": self.division_id})
+                    | Q(**{f"{field}__parent_id": self.division_id})
+                    | Q(**{f"{field}__parent__parent_id": self.division_id}))
+        if self.kind == Kind.COUNTY:
+            return (Q(**{f"{field}_id": self.division_id})
+                    | Q(**{f"{field}__parent_id": self.division_id}))
+        return NOTHING
+
     def covers(self, obj) -> bool:
         """The record (anything with city_id / county_id / enterprise_id) lies in scope."""
         if self.kind == Kind.PROVINCE:
@@ -212,7 +238,9 @@ def _build(user) -> Scope:
     perms = frozenset(user.get_all_permissions())
     common = {"user_id": user.pk, "superuser": user.is_superuser, "perms": perms}
     if user.enterprise_id is not None:
-        return Scope(kind=Kind.ENTERPRISE, enterprise_id=user.enterprise_id, **common)
+        enterprise = user.enterprise
+        return Scope(kind=Kind.ENTERPRISE, enterprise_id=enterprise.pk, city_id=enterprise.city_id,
+                     county_id=enterprise.county_id, **common)
     department = user.department if user.department_id else None
     seat = {"department_id": user.department_id, "leads": bool(department and department.leads)}
     if user.is_superuser:
@@ -227,7 +255,7 @@ def _build(user) -> Scope:
                      **common)
     if division.level == Division.Level.COUNTY:
         return Scope(kind=Kind.COUNTY, division_id=division.pk, city_id=division.parent_id,
-                     **seat, **common)
+                     county_id=division.pk, **seat, **common)
     return Scope(kind=Kind.NOBODY, **common)
 
 

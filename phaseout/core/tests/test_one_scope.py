@@ -31,8 +31,9 @@ BODIES = {
 }
 
 # The methods through which a scope decides what may be seen and done.
-DECIDING = ("region", "enterprises", "lines", "cases", "divisions", "departments", "covers",
-            "covers_division", "may_see_case", "may_handle", "may_decide", "may_cosign")
+DECIDING = ("region", "enterprises", "lines", "cases", "divisions", "departments", "holding",
+            "within", "covers", "covers_division", "may_see_case", "may_handle", "may_decide",
+            "may_cosign")
 
 # URL name → (method, URL keyword arguments). Ids need not exist: the scope is consulted
 # before the record is looked up, and a record outside it answers 404 like a missing one.

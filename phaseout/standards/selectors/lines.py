@@ -8,12 +8,12 @@ from typing import ClassVar
 
 from django.db.models import Q
 
+from phaseout.reference.models import Division
 from phaseout.registry.models import ProductionLine
 from phaseout.standards.explain import Explanation, explain_finding, explain_line
 from phaseout.standards.models import AssessmentRun, Finding, Surcharge
 from phaseout.standards.params import current_parameters
 from phaseout.standards.selectors.labels import DOMAIN_LABELS, VERDICT_BADGES, VERDICT_LABELS
-from phaseout.standards.selectors.runs import PROVINCE_WIDE
 from phaseout.standards.vocabulary import Verdict
 
 
@@ -45,7 +45,9 @@ def _keys(explanations) -> set[tuple]:
 
 
 def latest_run_for_line(line: ProductionLine) -> AssessmentRun | None:
-    covering = PROVINCE_WIDE | Q(scope_id=line.city_id) | Q(scope_id=line.county_id)
+    # The runs that judged this line: province-wide ones and those of its city or county.
+    covering = (Q(scope__isnull=True) | Q(scope__level=Division.Level.PROVINCE)
+                | Q(scope_id=line.city_id) | Q(scope_id=line.county_id))
     return (AssessmentRun.objects.filter(covering, status=AssessmentRun.Status.DONE)
             .select_related("same_as").order_by("-year", "-id").first())
 

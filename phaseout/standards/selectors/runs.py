@@ -15,44 +15,21 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from phaseout.accounts.scope import NOTHING, Kind, Scope, scope_of
+from phaseout.accounts.scope import Scope, scope_of
 from phaseout.reference.models import Division
-from phaseout.registry.models import Enterprise
 from phaseout.standards.engine import REGISTRY, Rule
 from phaseout.standards.models import AssessmentRun
-
-PROVINCE_WIDE = Q(scope__isnull=True) | Q(scope__level=Division.Level.PROVINCE)
-
-
-def _holding_divisions(scope: Scope) -> Q:
-    """Runs scoped to the city or county that holds the whole of a smaller area."""
-    if scope.kind == Kind.CITY:
-        return Q(scope_id=scope.division_id)
-    if scope.kind == Kind.COUNTY:
-        return Q(scope_id__in=[scope.city_id, scope.division_id])
-    if scope.kind == Kind.ENTERPRISE:
-        own = Enterprise.objects.filter(pk=scope.enterprise_id)
-        return Q(scope_id__in=own.values("city_id")) | Q(scope_id__in=own.values("county_id"))
-    return NOTHING
 
 
 def covering_runs(scope: Scope) -> Q:
     """Runs whose scope holds the whole of the person's area (the dashboard's runs)."""
-    if scope.kind == Kind.NOBODY:
-        return NOTHING
-    if scope.everywhere:
-        return PROVINCE_WIDE
-    return PROVINCE_WIDE | _holding_divisions(scope)
+    return scope.holding("scope")
 
 
 def visible_runs(user) -> QuerySet[AssessmentRun]:
+    """Runs holding the person's area, and those inside it (a city sees its counties' runs)."""
     scope = scope_of(user)
-    if scope.everywhere:
-        return AssessmentRun.objects.all()
-    runs = covering_runs(scope)
-    if scope.kind == Kind.CITY:  # a city official also sees the runs of the city's counties
-        runs |= Q(scope__parent_id=scope.division_id)
-    return AssessmentRun.objects.filter(runs)
+    return AssessmentRun.objects.filter(scope.holding("scope") | scope.within("scope"))
 
 
 def get_run_for(user, pk: int) -> AssessmentRun:
@@ -73,7 +50,7 @@ def assessment_scope(user) -> Division | None:
         raise PermissionDenied("Only officials with a division may run an assessment.")
     if scope.everywhere:
         return None
-    return Division.objects.get(pk=scope.division_id)
+    return Division.objects.filter(scope.divisions()).get(pk=scope.division_id)
 
 
 def run_list(*, user, limit: int = 200) -> list[AssessmentRun]:
