@@ -1,4 +1,4 @@
-"""The vectorised rules equal the plain per-line reference evaluator (tests/reference.py) on
+"""The vectorised rules equal the plain per-line reference evaluator (standards/oracle.py) on
 random registries (STYLE decision 2): lines of every industry and equipment type, sizes and
 indicator values at and around every number found in the parameter files, missing values,
 wrong units, random licences and open violations, assessment dates from 2019 to 2026 with
@@ -23,8 +23,8 @@ from phaseout.standards.facts import (
     facts_from_records,
     vocabularies,
 )
+from phaseout.standards.oracle import REFERENCE
 from phaseout.standards.params import ParameterSet, load_parameters
-from phaseout.standards.tests.reference import REFERENCE
 
 FIRST_DAY, LAST_DAY = dt.date(2019, 1, 1), dt.date(2026, 12, 31)
 
@@ -192,10 +192,10 @@ def test_vectorised_verdicts_equal_the_reference(records, on, overrides):
 @pytest.mark.req("G2")
 def test_every_rule_has_a_reference_evaluator():
     missing = sorted(set(REGISTRY) - set(REFERENCE))
-    assert not missing, f"Write these rules again in standards/tests/reference.py: {missing}"
+    assert not missing, f"Write these rules again in standards/oracle.py: {missing}"
 
 
 @pytest.mark.req("G2")
 def test_the_reference_names_only_registered_rules():
     stale = sorted(set(REFERENCE) - set(REGISTRY))
-    assert not stale, f"reference.py names rules that no longer exist: {stale}"
+    assert not stale, f"oracle.py names rules that no longer exist: {stale}"

@@ -3,15 +3,25 @@ scratch SQLite and PostgreSQL databases, each against a baseline (docs/benchmark
 
 `phaseout bench assess`: time the standards engine (all rules and the surcharges) over N
 synthetic lines in memory against the per-line reference evaluator, then a whole assessment
-run on N seeded lines on scratch SQLite and PostgreSQL databases (docs/benchmarks.md)."""
+run on N seeded lines on scratch SQLite and PostgreSQL databases (docs/benchmarks.md).
+
+`phaseout bench cases`: time opening cases for N failing lines and sweeping 10 × N open
+deadlines (docs/benchmarks.md). The suites are in phaseout/bench/; this command parses the
+arguments, runs the children and prints the report."""
 
 import argparse
-import json
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from phaseout.core import bench
+from phaseout.bench import assess, cases, harness, registry, report
+
+SUITES = {"registry": registry, "assess": assess, "cases": cases}
+# The least --lines each suite accepts.
+LEAST = {"registry": registry.BASELINE_LINES, "assess": assess.ASSESS_MIN_LINES,
+         "cases": cases.MIN_LINES}
+# The children each database runs, in turn, on one scratch database.
+STEPS = {"registry": (None,), "assess": ("seed", "run"), "cases": (None,)}
 
 
 class Command(BaseCommand):
@@ -20,7 +30,7 @@ class Command(BaseCommand):
             "run on N seeded lines. Results go to var/bench/<suite>-<db>.json.")
 
     def add_arguments(self, parser):
-        parser.add_argument("suite", choices=["registry", "assess", "cases"])
+        parser.add_argument("suite", choices=list(SUITES))
         parser.add_argument("--lines", type=int, default=None,
                             help="registry/assess: lines (default 1,000,000); cases: failing "
                                  "lines to open cases for (default 100,000; ten open deadlines "
@@ -36,11 +46,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         suite = options["suite"]
-        lines = options["lines"] or (100_000 if suite == "cases" else 1_000_000)
-        least = {"registry": bench.BASELINE_LINES, "assess": bench.ASSESS_MIN_LINES,
-                 "cases": 1_000}[suite]
-        if lines < least:
-            raise CommandError(f"--lines must be at least {least:,}.")
+        lines = options["lines"] or (cases.DEFAULT_LINES if suite == "cases" else 1_000_000)
+        if lines < LEAST[suite]:
+            raise CommandError(f"--lines must be at least {LEAST[suite]:,}.")
         if options["child"]:
             return self._child(suite, options["child"], options["step"], lines)
         engines = [e.strip() for e in options["databases"].split(",") if e.strip()]
@@ -51,54 +59,27 @@ class Command(BaseCommand):
         for engine in engines:
             self.stdout.write(f"== {engine}: {lines:,} lines ==")
             metrics += self._measure(suite, engine, lines, options["pg_url"])
-        self.stdout.write("")
-        for row in bench.table(metrics):
-            self.stdout.write(row)
-        for m in metrics:
-            if m.get("note"):
-                self.stdout.write(f"  {m['metric']} ({m['database']}): {m['note']}")
-        if suite == "cases":
-            self.stdout.write(f"\nTotal {time.perf_counter() - started:.0f} s. Goals: opening "
-                              f"100,000 cases ≤ 60 s, sweeping 1,000,000 deadlines ≤ 30 s, "
-                              f"scaled to --lines.")
-        elif suite == "registry":
-            self.stdout.write(f"\nTotal {time.perf_counter() - started:.0f} s. The seed goal is "
-                              f"{bench.SEED_GOAL_S:.0f} s per 1,000,000 lines, scaled to "
-                              f"--lines.")
-        else:
-            self.stdout.write(f"\nTotal {time.perf_counter() - started:.0f} s. Goals are set "
-                              f"for 1,000,000 lines and grow in proportion above that.")
-        if not all(m["passed"] for m in metrics):
+        passed = report.print_report(self.stdout, metrics, time.perf_counter() - started,
+                                     SUITES[suite].GOALS)
+        if not passed:
             raise CommandError("At least one measurement missed its goal (FAIL above).")
 
     def _measure(self, suite: str, engine: str, lines: int, pg_url: str | None) -> list[dict]:
         """Run the child processes of one engine (or of the in-memory part); their metrics."""
         try:
-            if engine == "memory":
-                path = bench.run_child(engine, None, lines, self.stdout, suite, "memory")
-            else:
-                with bench.Scratch(engine, pg_url) as scratch:
-                    if suite == "assess":
-                        bench.run_child(engine, scratch.url, lines, self.stdout, suite, "seed")
-                        path = bench.run_child(engine, scratch.url, lines, self.stdout, suite,
-                                               "run")
-                    else:
-                        path = bench.run_child(engine, scratch.url, lines, self.stdout, suite)
+            path = harness.measure_engine(suite, engine, lines, pg_url, self.stdout,
+                                          STEPS[suite])
         except (RuntimeError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"   results written to {path}")
-        return json.loads(path.read_text(encoding="utf-8"))["metrics"]
+        return report.read_metrics(path)
 
     def _child(self, suite: str, engine: str, step: str | None, lines: int) -> None:
-        if suite == "cases":
-            from phaseout.cases.bench import run_cases
-
-            run_cases(engine, lines, self.stdout)
-        elif suite == "registry":
-            bench.run_measurements(engine, lines, self.stdout)
+        if suite != "assess":
+            SUITES[suite].run(engine, lines, self.stdout)
         elif step == "memory":
-            bench.assess_memory(lines, self.stdout)
+            assess.memory(lines, self.stdout)
         elif step == "seed":
-            bench.assess_seed(engine, lines, self.stdout)
+            assess.seed(engine, lines, self.stdout)
         else:
-            bench.assess_run(engine, lines, self.stdout)
+            assess.run(engine, lines, self.stdout)

@@ -1,5 +1,5 @@
-"""Measurements of the enforcement workload (`phaseout bench cases`), run in a child process
-on a scratch database like the other benchmarks (phaseout/core/bench.py):
+"""The enforcement benchmark (`phaseout bench cases`), run in a child process on a scratch
+database like the other benchmarks (harness.py):
 
 - opening cases from an assessment with N failing lines (goal: 100,000 in ≤ 60 s), against
   the one-case-at-a-time service (`case_open`) on a sample, scaled;
@@ -8,15 +8,17 @@ on a scratch database like the other benchmarks (phaseout/core/bench.py):
 
 import datetime as dt
 import time
+from pathlib import Path
 
 import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from phaseout.bench.harness import prepare, server_version
+from phaseout.bench.report import Metric, write_results
 from phaseout.cases.models import Case, Deadline
 from phaseout.cases.opening import cases_open_from_run
-from phaseout.cases.services import case_open
-from phaseout.core.bench import Metric
+from phaseout.cases.services import case_open, deadlines_sweep
 from phaseout.lib.bulk import Batch, bulk_insert
 from phaseout.registry.models import ProductionLine
 from phaseout.registry.seeding import seed_registry
@@ -26,6 +28,11 @@ OPEN_GOAL_S = 60.0  # for 100,000 failing lines
 SWEEP_GOAL_S = 30.0  # for 1,000,000 open deadlines
 OVERDUE_SHARE = 0.01
 SAMPLE = 500
+SWEEP_BATCH = 1000
+MIN_LINES = 1_000
+DEFAULT_LINES = 100_000
+GOALS = ("Goals: opening 100,000 cases ≤ 60 s, sweeping 1,000,000 deadlines ≤ 30 s, "
+         "scaled to --lines.")
 
 
 def _failing_run(lines: list[int]) -> AssessmentRun:
@@ -149,9 +156,12 @@ def _add_deadlines(total: int) -> int:
     return missing
 
 
-def measure_sweep(engine: str, deadlines: int, out) -> Metric:
-    from phaseout.cases.management.commands.sweep import Command
+def _sweep_batch() -> int:
+    """One batch of the `sweep` command: deadlines that passed before today; how many."""
+    return deadlines_sweep(today=timezone.localdate(), batch=SWEEP_BATCH)
 
+
+def measure_sweep(engine: str, deadlines: int, out) -> Metric:
     _add_deadlines(deadlines)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -162,14 +172,13 @@ def measure_sweep(engine: str, deadlines: int, out) -> Metric:
         met_on__isnull=True, cancelled_on__isnull=True, overdue_at__isnull=True, due_on__lt=today
     ).count()
     query_s = time.perf_counter() - started
-    command = Command()
     started = time.perf_counter()
     marked = 0
-    while (n := command.handle_one_batch(1000)) > 0:
+    while (n := _sweep_batch()) > 0:
         marked += n
     seconds = time.perf_counter() - started
     second = time.perf_counter()
-    again = command.handle_one_batch(1000)
+    again = _sweep_batch()
     again_s = time.perf_counter() - second
     goal = SWEEP_GOAL_S * deadlines / 1_000_000
     out.write(
@@ -190,24 +199,11 @@ def measure_sweep(engine: str, deadlines: int, out) -> Metric:
     )
 
 
-def run_cases(engine: str, failing: int, out):
+def run(engine: str, failing: int, out) -> Path:
     """The child's work: both measurements, written to var/bench/cases-<engine>.json."""
-    import json
-    import os
-    import platform
-    from dataclasses import asdict
-
-    from phaseout.core.bench import _server_version, bench_dir, prepare
-
     prepare(out)
     metrics = [measure_open(engine, failing, out), measure_sweep(engine, failing * 10, out)]
-    path = bench_dir() / f"cases-{engine}.json"
-    path.write_text(json.dumps({
-        "database": engine, "vendor_version": _server_version(connection),
+    return write_results(f"cases-{engine}", {
+        "database": engine, "vendor_version": server_version(connection),
         "failing_lines": failing, "open_deadlines": failing * 10,
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                    "python": platform.python_version()},
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "metrics": [asdict(m) for m in metrics],
-    }, ensure_ascii=False, indent=2), encoding="utf-8")
-    return path
+    }, metrics)

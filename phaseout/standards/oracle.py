@@ -1,8 +1,9 @@
-"""The plain per-line reference evaluator (STYLE decision 2): each rule written again as
-ordinary if/else over one line's record (the dicts of standards/examples/*.yaml and
-facts_from_records), reading the parameters through ParameterSet.at. It shares no code with
-the vectorised rules on purpose, so the property test that holds the two equal catches a
-mistake in either.
+"""The plain per-line oracle (STYLE decision 2), for the property tests and the benchmark
+baseline; never used by the assessment. Each rule is written again as ordinary if/else over
+one line's record (the dicts of standards/examples/*.yaml and facts_from_records), reading
+the parameters through ParameterSet.at. It shares no code with the vectorised rules on
+purpose, so the property tests that hold the two equal catch a mistake in either, and
+`phaseout bench assess` times the vectorised engine against it.
 
 REFERENCE maps a rule id to `function(record, on, params) -> verdict name`. A new rule adds
 its function here with @reference("rule id")."""
