@@ -53,7 +53,7 @@ WALKED = {
     "audit:entry-list": ("get", {}),
     "standards:dashboard": ("get", {}),
     "standards:run-list": ("get", {}),
-    "standards:run-create": ("get", {}),
+    "standards:run-create": ("post", {}),
     "standards:run-detail": ("get", {"pk": 1}),
     "standards:finding-list": ("get", {"pk": 1}),
     "standards:what-if": ("get", {}),
