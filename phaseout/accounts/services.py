@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from phaseout.accounts.models import ApiToken, User
+from phaseout.audit.actions import Action
 from phaseout.audit.services import audit_record
 
 
@@ -21,8 +22,8 @@ def api_token_create(*, user: User, label: str, actor) -> str:
     """Create a bearer token for `user` and return it; it cannot be shown again."""
     token = secrets.token_urlsafe(32)
     record = ApiToken.objects.create(user=user, label=label[:60], digest=token_digest(token))
-    audit_record(actor=actor, action="token.create", object_type="api_token", object_id=record.pk,
-                 after={"user": user.username, "label": record.label})
+    audit_record(actor=actor, action=Action.TOKEN_CREATE, object_type="api_token",
+                 object_id=record.pk, after={"user": user.username, "label": record.label})
     return token
 
 
@@ -45,7 +46,7 @@ def user_create(*, username: str, password: str, role: str, actor, full_name: st
     user.full_clean(exclude=["password"])
     user.save()
     user.groups.add(Group.objects.get(name=role))
-    audit_record(actor=actor, action="user.create", object_type="user", object_id=user.pk,
+    audit_record(actor=actor, action=Action.USER_CREATE, object_type="user", object_id=user.pk,
                  after={"username": username, "role": role,
                         "department": department.code if department else None,
                         "division": division.code if division else None,

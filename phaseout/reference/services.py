@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import audit_record
 from phaseout.reference.models import (
     Department,
@@ -151,7 +152,7 @@ def industry_scope_add(
     if created:
         audit_record(
             actor=actor,
-            action="industry_scope.add",
+            action=Action.INDUSTRY_SCOPE_ADD,
             object_type="industry_scope",
             object_id=scope.pk,
             after={

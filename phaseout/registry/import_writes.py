@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import Change, audit_record_many
 from phaseout.registry.models import (
     Enterprise,
@@ -71,7 +72,7 @@ def _indicator_after(indicator: Indicator) -> dict:
 
 def _import_enterprises(batch: ImportBatch, actor, now) -> list[Change]:
     Enterprise.objects.bulk_create(batch.new_enterprises, batch_size=IMPORT_BATCH_SIZE)
-    changes = [Change("enterprise.create", "enterprise", e.uscc,
+    changes = [Change(Action.ENTERPRISE_CREATE, "enterprise", e.uscc,
                       after=snapshot(e, ENTERPRISE_FIELDS), note=batch.note)
                for e in batch.new_enterprises]
     history = []
@@ -85,8 +86,8 @@ def _import_enterprises(batch: ImportBatch, actor, now) -> list[Change]:
         enterprise.updated_at = now
         if (before["city_id"], before["county_id"]) != (after["city_id"], after["county_id"]):
             enterprise.lines.update(city_id=after["city_id"], county_id=after["county_id"])
-        changes.append(Change("enterprise.update", "enterprise", enterprise.uscc, before=before,
-                              after=after, note=batch.note))
+        changes.append(Change(Action.ENTERPRISE_UPDATE, "enterprise", enterprise.uscc,
+                              before=before, after=after, note=batch.note))
     _update_rows(Enterprise, [e for e, _before in batch.changed_enterprises],
                  [*ENTERPRISE_FIELDS[1:], "version", "updated_at"])
     EnterpriseChange.objects.bulk_create(history, batch_size=IMPORT_BATCH_SIZE)
@@ -98,7 +99,7 @@ def _import_lines(batch: ImportBatch, actor, now) -> list[Change]:
     statuses = [LineStatusChange(line=line, old_status="", new_status=line.status, at=now,
                                  actor=actor, note=_("registered"))
                 for line in batch.new_lines]
-    changes = [Change("line.create", "line", line.pk, after=snapshot(line, LINE_FIELDS),
+    changes = [Change(Action.LINE_CREATE, "line", line.pk, after=snapshot(line, LINE_FIELDS),
                       note=batch.note) for line in batch.new_lines]
     for line, before in batch.changed_lines:
         if before["status"] != line.status:
@@ -107,7 +108,7 @@ def _import_lines(batch: ImportBatch, actor, now) -> list[Change]:
                                              note=batch.note))
         line.version += 1
         line.updated_at = now
-        changes.append(Change("line.update", "line", line.pk, before=before,
+        changes.append(Change(Action.LINE_UPDATE, "line", line.pk, before=before,
                               after=snapshot(line, LINE_FIELDS), note=batch.note))
     _update_rows(ProductionLine, [line for line, _before in batch.changed_lines],
                  [*LINE_FIELDS[2:], "version", "updated_at"])
@@ -118,7 +119,7 @@ def _import_lines(batch: ImportBatch, actor, now) -> list[Change]:
 def _import_indicators(batch: ImportBatch) -> list[Change]:
     Indicator.objects.bulk_create(batch.new_indicators, batch_size=IMPORT_BATCH_SIZE)
     _update_rows(Indicator, [i for i, _before in batch.changed_indicators], ["value", "unit"])
-    return [Change("indicator.record", "indicator", i.pk, before=before,
+    return [Change(Action.INDICATOR_RECORD, "indicator", i.pk, before=before,
                    after=_indicator_after(i), note=batch.note)
             for i, before in [*((i, None) for i in batch.new_indicators),
                               *batch.changed_indicators]]
@@ -126,11 +127,11 @@ def _import_indicators(batch: ImportBatch) -> list[Change]:
 
 def _import_licences(batch: ImportBatch) -> list[Change]:
     Licence.objects.bulk_create(batch.new_licences, batch_size=IMPORT_BATCH_SIZE)
-    changes = [Change("licence.create", "licence", lic.pk, after=snapshot(lic, LICENCE_FIELDS),
+    changes = [Change(Action.LICENCE_CREATE, "licence", lic.pk, after=snapshot(lic, LICENCE_FIELDS),
                       note=batch.note) for lic in batch.new_licences]
     for licence, before in batch.changed_licences:
         licence.version += 1
-        changes.append(Change("licence.update", "licence", licence.pk, before=before,
+        changes.append(Change(Action.LICENCE_UPDATE, "licence", licence.pk, before=before,
                               after=snapshot(licence, LICENCE_FIELDS), note=batch.note))
     _update_rows(Licence, [lic for lic, _before in batch.changed_licences],
                  [*LICENCE_FIELDS[1:], "version"])

@@ -19,6 +19,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import audit_record
 from phaseout.lib.bulk import Batch, BulkError, bulk_insert
 from phaseout.lib.ids import make_uscc
@@ -347,7 +348,7 @@ def seed_registry(*, enterprises: int, seed: int, lines_mean: float = 3.3, year:
                     progress(f"  {result.enterprises:,}/{enterprises:,} enterprises, "
                              f"{result.lines:,} lines ({time.perf_counter() - started:.1f} s)")
             _reset_sequences()
-            audit_record(actor=actor, action="registry.seed", object_type="registry",
+            audit_record(actor=actor, action=Action.REGISTRY_SEED, object_type="registry",
                          object_id=f"seed-{seed}",
                          after={"enterprises": result.enterprises, "lines": result.lines,
                                 "seed": seed})

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import audit_record
 from phaseout.registry.models import (
     Enterprise,
@@ -84,7 +85,7 @@ def enterprise_create(*, data: EnterpriseInput, actor) -> Enterprise:
     if Enterprise.objects.filter(uscc=data.uscc).exists():
         _refuse("uscc", _("%(v)s is already registered") % {"v": data.uscc})
     enterprise = Enterprise.objects.create(**enterprise_values(data))
-    audit_record(actor=actor, action="enterprise.create", object_type="enterprise",
+    audit_record(actor=actor, action=Action.ENTERPRISE_CREATE, object_type="enterprise",
                  object_id=enterprise.uscc, after=snapshot(enterprise, ENTERPRISE_FIELDS))
     return enterprise
 
@@ -119,7 +120,7 @@ def enterprise_update(*, enterprise: Enterprise, data: EnterpriseInput, expected
     locked.save()
     if before["city_id"] != values["city_id"] or before["county_id"] != values["county_id"]:
         locked.lines.update(city_id=values["city_id"], county_id=values["county_id"])
-    audit_record(actor=actor, action="enterprise.update", object_type="enterprise",
+    audit_record(actor=actor, action=Action.ENTERPRISE_UPDATE, object_type="enterprise",
                  object_id=locked.uscc, before=before, after=snapshot(locked, ENTERPRISE_FIELDS),
                  note=note)
     return locked
@@ -137,7 +138,7 @@ def line_create(*, enterprise: Enterprise, data: LineInput, actor) -> Production
     line = ProductionLine.objects.create(**line_values(data, enterprise))
     LineStatusChange.objects.create(line=line, old_status="", new_status=line.status,
                                     at=timezone.now(), actor=actor, note=_("registered"))
-    audit_record(actor=actor, action="line.create", object_type="line", object_id=line.pk,
+    audit_record(actor=actor, action=Action.LINE_CREATE, object_type="line", object_id=line.pk,
                  after=snapshot(line, LINE_FIELDS))
     return line
 
@@ -169,7 +170,7 @@ def line_update(*, line: ProductionLine, data: LineInput, expected_version: int,
         setattr(locked, key, value)
     locked.version += 1
     locked.save()
-    audit_record(actor=actor, action="line.update", object_type="line", object_id=locked.pk,
+    audit_record(actor=actor, action=Action.LINE_UPDATE, object_type="line", object_id=locked.pk,
                  before=before, after=snapshot(locked, LINE_FIELDS), note=note)
     return locked
 
@@ -197,7 +198,7 @@ def line_status_set(*, line: ProductionLine, status: str, actor, note: str = "",
     locked.status = status
     locked.version += 1
     locked.save(update_fields=["status", "version", "updated_at"])
-    audit_record(actor=actor, action="line.status", object_type="line", object_id=locked.pk,
+    audit_record(actor=actor, action=Action.LINE_STATUS, object_type="line", object_id=locked.pk,
                  before={"status": old}, after={"status": status}, note=note)
     return locked
 
@@ -225,7 +226,7 @@ def indicator_record(*, line: ProductionLine, data: IndicatorInput, actor,
     if evidence is not None:
         indicator.evidence = evidence
     indicator.save()
-    audit_record(actor=actor, action="indicator.record", object_type="indicator",
+    audit_record(actor=actor, action=Action.INDICATOR_RECORD, object_type="indicator",
                  object_id=indicator.pk, before=before,
                  after={"line": line.pk, "year": data.year, "kind": data.kind.code,
                         "source": data.source, "value": data.value, "unit": data.unit})
@@ -246,7 +247,7 @@ def licence_save(*, enterprise: Enterprise, data: LicenceInput, actor) -> Licenc
             % {"v": data.number})
     if existing is None:
         licence = Licence.objects.create(**values)
-        audit_record(actor=actor, action="licence.create", object_type="licence",
+        audit_record(actor=actor, action=Action.LICENCE_CREATE, object_type="licence",
                      object_id=licence.pk, after=values)
         return licence
     before = snapshot(existing, LICENCE_FIELDS)
@@ -256,7 +257,7 @@ def licence_save(*, enterprise: Enterprise, data: LicenceInput, actor) -> Licenc
         setattr(existing, key, value)
     existing.version += 1
     existing.save()
-    audit_record(actor=actor, action="licence.update", object_type="licence",
+    audit_record(actor=actor, action=Action.LICENCE_UPDATE, object_type="licence",
                  object_id=existing.pk, before=before, after=values)
     return existing
 
@@ -286,7 +287,7 @@ def violation_record(*, enterprise: Enterprise, domain: str, kind: str, found_on
     violation = Violation.objects.create(
         enterprise=enterprise, line=line, domain=domain, kind=kind, serious=serious,
         found_on=found_on, basis=basis, description=description, recorded_by=actor)
-    audit_record(actor=actor, action="violation.record", object_type="violation",
+    audit_record(actor=actor, action=Action.VIOLATION_RECORD, object_type="violation",
                  object_id=violation.pk,
                  after={"enterprise": enterprise.uscc, "line": line.pk if line else None,
                         "domain": domain, "kind": kind, "serious": serious,
@@ -307,6 +308,6 @@ def violation_resolve(*, violation: Violation, resolved_on, actor, note: str = "
     before = {"resolved_on": locked.resolved_on}
     locked.resolved_on = resolved_on
     locked.save(update_fields=["resolved_on"])
-    audit_record(actor=actor, action="violation.resolve", object_type="violation",
+    audit_record(actor=actor, action=Action.VIOLATION_RESOLVE, object_type="violation",
                  object_id=locked.pk, before=before, after={"resolved_on": resolved_on}, note=note)
     return locked

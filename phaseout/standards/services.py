@@ -17,6 +17,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import audit_record
 from phaseout.lib.bulk import bulk_insert_frame
 from phaseout.reference.models import Division
@@ -80,7 +81,7 @@ def assessment_request(*, year: int, as_of: dt.date, actor, scope: Division | No
     if as_of.year < year:
         raise AssessmentError(f"The as-of date {as_of} lies before the assessed year {year}.")
     run = AssessmentRun.objects.create(year=year, as_of=as_of, scope=scope, requested_by=actor)
-    audit_record(actor=actor, action="assessment.request", object_type="assessment_run",
+    audit_record(actor=actor, action=Action.ASSESSMENT_REQUEST, object_type="assessment_run",
                  object_id=run.pk, after={"year": year, "as_of": as_of,
                                           "scope": scope.code if scope else None})
     return run
@@ -235,7 +236,7 @@ def _execute(run: AssessmentRun, params: ParameterSet, report: Progress) -> Asse
         run.status, run.phase, run.progress = AssessmentRun.Status.DONE, Phase.DONE, 100
         run.finished_at = timezone.now()
         run.save()
-        audit_record(actor=run.requested_by, action="assessment.run",
+        audit_record(actor=run.requested_by, action=Action.ASSESSMENT_RUN,
                      object_type="assessment_run", object_id=run.pk,
                      after={"year": run.year, "as_of": run.as_of, "lines": run.line_count,
                             "params_digest": run.params_digest,

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from phaseout.accounts.models import User
 from phaseout.accounts.services import user_create
+from phaseout.audit.actions import Action
 from phaseout.audit.models import AuditEntry
 from phaseout.audit.services import audit_record
 from phaseout.cases.opening import cases_open_from_run
@@ -128,7 +129,7 @@ def _account_create(username: str, role: str, department: str | None, where) -> 
         User.objects.filter(pk=user.pk).update(is_superuser=True)
         audit_record(
             actor=None,
-            action="user.superuser",
+            action=Action.USER_SUPERUSER,
             object_type="user",
             object_id=user.pk,
             after={"username": username, "is_superuser": True},
@@ -175,7 +176,7 @@ class Command(BaseCommand):
 
     def _seed(self, enterprises: int) -> int:
         if AuditEntry.objects.filter(
-            action="registry.seed", object_id=f"seed-{DEMO_SEED}"
+            action=Action.REGISTRY_SEED, object_id=f"seed-{DEMO_SEED}"
         ).exists():
             return 0
         self.stdout.write(f"Seeding a synthetic registry of {enterprises:,} enterprises...")
