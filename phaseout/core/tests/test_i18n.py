@@ -96,3 +96,15 @@ def test_it_stays_chinese_for_a_browser_that_prefers_english(client, shaoguan_of
     response = client.get(reverse("registry:line-list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response.headers["Content-Language"] == "zh-hans"
     assert "生产线" in response.content.decode()
+
+
+def test_the_compiled_catalogue_holds_every_translation_of_the_po_file():
+    """A .po entry missing from the compiled .mo (compilemessages not run after a merge)
+    would show English on a Chinese page."""
+    from django.utils import translation
+
+    entries = [e for e in po_entries(PO)[1:]
+               if not e["obsolete"] and "msgctxt" not in e and "msgid_plural" not in e]
+    with translation.override("zh-hans"):
+        stale = [e["msgid"] for e in entries if translation.gettext(e["msgid"]) != e["msgstr"]]
+    assert stale == [], "run `phaseout compilemessages`: " + ", ".join(stale[:5])
