@@ -5,6 +5,8 @@ load it without a dependency on the site layer)."""
 from django import template
 from django.utils.translation import get_language
 
+from phaseout.lib.quantities import number, quantity, unit_name
+
 register = template.Library()
 
 
@@ -29,23 +31,18 @@ def sort_param(current: str, key: str) -> str:
     return f"-{key}" if current == key else key
 
 
-# Units are stored as short codes (what imports and parameter files use); people read these.
-_UNIT_LABELS = {
-    "10kt/a": ("10 kt/a", "万吨/年"),
-    "10kwb/a": ("10k weight boxes/a", "万重量箱/年"),
-    "10k m2/a": ("10k m²/a", "万平方米/年"),
-    "m3": ("m³", "立方米"),
-    "m2": ("m²", "平方米"),
-    "t/d": ("t/d", "吨/日"),
-    "t/h": ("t/h", "吨/小时"),
-}
-
-
 @register.filter
 def unit(code: str) -> str:
     """A unit code as shown to people: 万吨/年 in Chinese, 10 kt/a in English."""
-    labels = _UNIT_LABELS.get(code)
-    if labels is None:
-        return code
-    english = (get_language() or "").startswith("en")
-    return labels[0] if english else labels[1]
+    return unit_name(code)
+
+
+@register.filter(name="quantity")
+def quantity_filter(value, unit_code: str = "") -> str:
+    """`{{ line.capacity|quantity:line.capacity_unit }}` → 99.1万吨/年 (lib/quantities.py)."""
+    return quantity(value, unit_code)
+
+
+@register.filter(name="number")
+def number_filter(value) -> str:
+    return number(value)
