@@ -193,6 +193,14 @@ class Scope:
             return True
         return self.department_id is not None and self.department_id == case.department_id
 
+    def speaks_for(self, case) -> bool:
+        """An official of the case's department in its region (or a superuser): the case is
+        theirs to act on, as far as their permissions go (may_handle, may_decide)."""
+        if self.superuser:
+            return True
+        return (self.is_official and self.covers(case)
+                and self.department_id == case.department_id)
+
     def may_handle(self, case) -> bool:
         """Take action steps, propose decisions, record exits and issue documents: an
         official of the case's department in its region, holding the handling permission."""

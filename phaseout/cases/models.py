@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from phaseout.cases.workflow import CasePath, State
+from phaseout.cases.workflow import State
+from phaseout.standards.vocabulary import Path
 
 
 class Case(models.Model):
@@ -18,7 +19,7 @@ class Case(models.Model):
         MANUAL = "manual", _("Entered by hand")
 
     number = models.CharField(max_length=40, unique=True)
-    path = models.CharField(max_length=20, choices=CasePath.choices)
+    path = models.CharField(max_length=20, choices=Path.choices)
     state = models.CharField(max_length=30, choices=State.choices)
     line = models.ForeignKey("registry.ProductionLine", on_delete=models.PROTECT,
                              related_name="cases")

@@ -1,10 +1,15 @@
 """Opening cases from an assessment run, in bulk and idempotently: every line that fails a
 rule gets one open case per legal path (an already open case is kept, never duplicated), and
-an open case whose line now passes is noted as such once per run."""
+an open case whose line now passes is noted as such once per run.
+
+Set-based: the cases, their history and their first deadlines are inserted in bulk. The
+numbers come from the one number function (`numbering.case_numbers`, a block per department)
+and the first deadlines from the one deadline table (`schedule.opening_deadlines`), as for a
+case opened by hand."""
 
 import datetime as dt
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -12,13 +17,16 @@ from django.utils import timezone
 
 from phaseout.audit.services import Change, audit_record_many
 from phaseout.cases.models import Case, CaseEvent, Deadline
-from phaseout.cases.services import FIRST_DEADLINE, first_deadline
-from phaseout.cases.workflow import DEPARTMENT, FROM_RULE_PATH, INITIAL
+from phaseout.cases.numbering import case_numbers
+from phaseout.cases.schedule import opening_deadlines
+from phaseout.cases.workflow import INITIAL
 from phaseout.lib.bulk import Batch, bulk_insert, db_value
-from phaseout.reference.models import Department
+from phaseout.reference.models import Division
+from phaseout.reference.selectors import departments_by_path
 from phaseout.registry.models import ProductionLine
 from phaseout.standards.facts import JUDGED_STATUSES
 from phaseout.standards.models import AssessmentRun, Finding
+from phaseout.standards.vocabulary import Verdict
 
 
 @dataclass
@@ -31,42 +39,39 @@ class OpenReport:
 
 def _failing_pairs(run: AssessmentRun) -> dict[tuple[int, str], list[str]]:
     pairs: dict[tuple[int, str], list[str]] = defaultdict(list)
-    rows = (Finding.objects.filter(run=run.results_run, verdict="fail")
+    rows = (Finding.objects.filter(run=run.results_run, verdict=Verdict.FAIL)
             .values_list("line_id", "path", "rule_id").iterator(chunk_size=20000))
-    for line_id, rule_path, rule_id in rows:
-        pairs[(line_id, FROM_RULE_PATH[rule_path])].append(rule_id)
+    for line_id, path, rule_id in rows:
+        pairs[(line_id, path)].append(rule_id)  # findings carry the case paths' codes
     return pairs
 
 
-def _next_serials(departments: dict[str, Department], year: int) -> dict[str, int]:
-    serials = {}
-    for code, department in departments.items():
-        prefix = f"{department.code.upper()}-{year}-"
-        last = (Case.objects.filter(number__startswith=prefix).order_by("-number")
-                .values_list("number", flat=True).first())
-        serials[code] = int(last.rsplit("-", 1)[1]) if last else 0
-    return serials
+def _numbers(todo: list[tuple[int, str, list[str]]], year: int) -> tuple[dict, dict]:
+    """The department of each path, and a block of case numbers reserved per department."""
+    by_path = departments_by_path()
+    wanted = Counter(by_path[path].pk for _line, path, _rules in todo)
+    departments = {d.pk: d for d in by_path.values()}
+    blocks = {pk: iter(case_numbers(departments[pk], year, count)) for pk, count in wanted.items()}
+    return by_path, blocks
 
 
 def _create(run: AssessmentRun, todo: list[tuple[int, str, list[str]]], opened_on: dt.date,
             actor) -> int:
     if not todo:
         return 0
-    departments = {d.code: d for d in Department.objects.filter(code__in=set(DEPARTMENT.values()))}
-    serials = _next_serials(departments, opened_on.year)
+    by_path, blocks = _numbers(todo, opened_on.year)
     places = dict((pk, (e, c, k)) for pk, e, c, k in ProductionLine.objects.filter(
         pk__in=[t[0] for t in todo]).values_list("pk", "enterprise_id", "city_id", "county_id")
         .iterator(chunk_size=20000))
     now = timezone.now()
     cases = []
     for line_id, path, rules in todo:
-        code = DEPARTMENT[path]
-        serials[code] += 1
+        department = by_path[path]
         enterprise_id, city_id, county_id = places[line_id]
         cases.append(Case(
-            number=f"{code.upper()}-{opened_on.year}-{serials[code]:06d}", path=path,
+            number=next(blocks[department.pk]), path=path,
             state=INITIAL[path], line_id=line_id, enterprise_id=enterprise_id, city_id=city_id,
-            county_id=county_id, department=departments[code], source=Case.Source.ASSESSMENT,
+            county_id=county_id, department=department, source=Case.Source.ASSESSMENT,
             source_ref=f"run:{run.pk}", rule_ids=rules, opened_on=opened_on, opened_by=actor))
     Case.objects.bulk_create(cases, batch_size=2000)
     numbers = [c.number for c in cases]
@@ -75,14 +80,15 @@ def _create(run: AssessmentRun, todo: list[tuple[int, str, list[str]]], opened_o
     _write_events_and_deadlines(cases, ids, opened_on, now, actor)
     audit_record_many(actor=actor, changes=[
         Change("case.open", "case", c.number, None,
-               {"path": c.path, "state": c.state, "line": c.line_id, "source": "assessment",
-                "run": run.pk, "rules": c.rule_ids}) for c in cases])
+               {"path": c.path, "state": c.state, "line": c.line_id,
+                "source": Case.Source.ASSESSMENT, "run": run.pk, "rules": c.rule_ids})
+        for c in cases])
     return len(cases)
 
 
 def _write_events_and_deadlines(cases, ids, opened_on, now, actor) -> None:
     event_at, created_at = db_value(CaseEvent, "at", now), db_value(Deadline, "created_at", now)
-    firsts = {path: first_deadline(path, opened_on) for path in FIRST_DEADLINE}
+    firsts = {path: opening_deadlines(path, opened_on) for path in {c.path for c in cases}}
     events = {k: [] for k in ("case_id", "at", "actor_id", "kind", "from_state", "to_state",
                               "basis", "note", "data")}
     deadlines = {k: [] for k in ("case_id", "kind", "due_on", "nominal_on", "provisional",
@@ -90,9 +96,9 @@ def _write_events_and_deadlines(cases, ids, opened_on, now, actor) -> None:
     for case in cases:
         case_id = ids[case.number]
         _append(events, case_id, event_at, actor, CaseEvent.Kind.OPENED, case.state, "",
-                {"source": "assessment", "source_ref": case.source_ref, "rules": case.rule_ids})
-        if case.path in firsts:
-            kind, result, basis = firsts[case.path]
+                {"source": Case.Source.ASSESSMENT, "source_ref": case.source_ref,
+                 "rules": case.rule_ids})
+        for kind, result, basis in firsts[case.path]:
             for key, value in (("case_id", case_id), ("kind", kind), ("due_on", result.on),
                                ("nominal_on", result.nominal), ("provisional", result.provisional),
                                ("basis", basis), ("met_on", None), ("cancelled_on", None),
@@ -117,7 +123,7 @@ def _append(events, case_id, now, actor, kind, to_state, basis, data) -> None:
 def _note_passing(run: AssessmentRun, failing: set[tuple[int, str]], actor) -> int:
     results = run.results_run
     scope = {}
-    if run.scope is not None and run.scope.level in ("city", "county"):
+    if run.scope is not None and run.scope.level in (Division.Level.CITY, Division.Level.COUNTY):
         scope = {f"{run.scope.level}_id": run.scope.pk}
     open_cases = (Case.objects.filter(closed_on__isnull=True, source=Case.Source.ASSESSMENT,
                                       line__status__in=JUDGED_STATUSES, **scope)

@@ -1,6 +1,7 @@
-"""Reads of enforcement cases for the workbench, always through the one scope (accounts.scope): the case
-list with its filters, a user's tasks (deadlines, approvals, notices) and what a user may do
-on one case."""
+"""Reads of enforcement cases for the workbench, always through the one scope
+(accounts.scope): the case list with its filters, a user's tasks (deadlines, approvals,
+notices) and what a user may do on one case (`Scope.may_handle` / `may_decide`). The exit
+panel's read model is selectors_exit.py."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -8,24 +9,15 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from phaseout.accounts.scope import visible_divisions
+from phaseout.accounts.scope import DECIDE, Scope, scope_of, visible_divisions
 from phaseout.cases.access import visible_cases
 from phaseout.cases.models import Case, CaseEvent, Deadline, Evidence, Notification, Proposal
-from phaseout.cases.services import APPROVE, HANDLE
-from phaseout.cases.workflow import (
-    ACTION,
-    DECISION,
-    DEPARTMENT,
-    FINAL,
-    CasePath,
-    Edge,
-    State,
-    allowed,
-    handled_by_exit,
-)
-from phaseout.reference.models import Division, Industry
+from phaseout.cases.workflow import ACTION, DECISION, FINAL, Edge, State, allowed, in_exit_panel
+from phaseout.reference.models import Department, Division, Industry
+from phaseout.registry.access import visible_lines
 from phaseout.registry.models import ProductionLine
 from phaseout.standards.models import AssessmentRun
+from phaseout.standards.vocabulary import Path
 
 TASK_DAYS = 30
 
@@ -54,7 +46,7 @@ class CaseFilterOptions:
     cities: list[Division]
     counties: list[Division]
     industries: list[Industry]
-    paths: list[tuple[str, str]] = field(default_factory=lambda: CasePath.choices)
+    paths: list[tuple[str, str]] = field(default_factory=lambda: Path.choices)
     states: list[tuple[str, str]] = field(default_factory=lambda: State.choices)
 
     @classmethod
@@ -113,9 +105,12 @@ class Tasks:
 
 
 def _my_cases(user) -> QuerySet[Case]:
+    """Open cases the user answers for: an official's own department's (even when it leads
+    and sees the others'), an enterprise's own."""
+    scope = scope_of(user)
     cases = visible_cases(user).filter(closed_on__isnull=True)
-    if user.enterprise_id is None and not user.is_superuser:
-        cases = cases.filter(department_id=user.department_id)
+    if scope.is_official and not scope.superuser:
+        cases = cases.filter(department_id=scope.department_id)
     return cases
 
 
@@ -123,6 +118,7 @@ def tasks_for(*, user, days: int = TASK_DAYS, today: dt.date | None = None) -> T
     """Open deadlines due within `days` or already passed, proposals the user may approve,
     and unread notices: for the user's department in the user's region."""
     today = today or timezone.localdate()
+    scope = scope_of(user)
     cases = _my_cases(user)
     deadlines = (
         Deadline.objects.filter(
@@ -139,7 +135,7 @@ def tasks_for(*, user, days: int = TASK_DAYS, today: dt.date | None = None) -> T
         passed = deadline.overdue_at is not None or deadline.due_on < today
         (overdue if passed else due_soon).append(deadline)
     approvals = []
-    if user.has_perm(APPROVE) and user.enterprise_id is None:
+    if scope.is_official and scope.has(DECIDE):
         approvals = list(
             Proposal.objects.filter(case__in=cases, decided_at__isnull=True)
             .exclude(proposed_by=user)
@@ -208,23 +204,19 @@ def deadline_rows(case: Case, today: dt.date) -> list[DeadlineRow]:
     return rows
 
 
-def may_act(user, case: Case) -> bool:
-    """The user is an official of the case's department (or a superuser)."""
-    if not user.is_authenticated or user.enterprise_id is not None:
-        return False
-    return user.is_superuser or user.department_id == case.department_id
-
-
-def _step(user, to: str, step: Edge, pending: dict[str, Proposal], can_act: bool) -> Step:
+def _step(scope: Scope, case: Case, to: str, step: Edge, pending: dict[str, Proposal]) -> Step:
+    """What the person may do about one next step: the case must be theirs (an official of its
+    department in its region), then `Scope.may_handle` acts and proposes, `may_decide`
+    approves a proposal someone else made."""
     label = str(State(to).label)
-    if not can_act:
+    if not scope.speaks_for(case):
         return Step(to, label, step, "")
     if step.kind == ACTION:
-        return Step(to, label, step, "act" if user.has_perm(HANDLE) else "")
+        return Step(to, label, step, "act" if scope.may_handle(case) else "")
     proposal = pending.get(to)
     if proposal is None:
-        return Step(to, label, step, "propose" if user.has_perm(HANDLE) else "")
-    if user.has_perm(APPROVE) and proposal.proposed_by_id != user.pk:
+        return Step(to, label, step, "propose" if scope.may_handle(case) else "")
+    if scope.may_decide(case) and proposal.proposed_by_id != scope.user_id:
         return Step(to, label, step, "decide", proposal)
     return Step(to, label, step, "wait", proposal)
 
@@ -234,11 +226,11 @@ def case_page(*, user, case: Case, today: dt.date | None = None) -> CasePage:
     today = today or timezone.localdate()
     proposals = list(case.proposals.select_related("proposed_by", "decided_by"))
     pending = {p.to_state: p for p in proposals if p.decided_at is None}
-    can_act = may_act(user, case)
+    scope = scope_of(user)
     steps = [
-        _step(user, to, step, pending, can_act)
+        _step(scope, case, to, step, pending)
         for to, step in allowed(case.path, case.state).items()
-        if not handled_by_exit(case.state, to)
+        if not in_exit_panel(step)  # recorded in the exit panel (selectors_exit.py)
     ]
     evidence = list(case.evidence.select_related("uploaded_by", "event"))
     return CasePage(
@@ -249,7 +241,7 @@ def case_page(*, user, case: Case, today: dt.date | None = None) -> CasePage:
         evidence=evidence,
         unattached=[e for e in evidence if e.event_id is None],
         steps=steps,
-        can_act=can_act,
+        can_act=scope.speaks_for(case),
         finished=case.state in FINAL or not allowed(case.path, case.state),
     )
 
@@ -269,17 +261,17 @@ def evidence_get(*, user, pk: int) -> Evidence | None:
 
 
 def open_paths(user) -> list[tuple[str, str]]:
-    """Paths a user may open a case on: those of the user's department; the industry
-    department leads the coordination (P1) and may open any."""
-    if user.is_superuser or (user.department and user.department.code == "industry"):
-        return list(CasePath.choices)
-    code = user.department.code if user.department else None
-    return [(value, label) for value, label in CasePath.choices if DEPARTMENT[value] == code]
+    """Paths a user may open a case on: those the user's department answers for
+    (`Department.paths`); the leading department coordinates (P1) and may open any."""
+    scope = scope_of(user)
+    if scope.superuser or scope.leads:
+        return list(Path.choices)
+    own = {path for paths in Department.objects.filter(scope.departments())
+           .values_list("paths", flat=True) for path in paths}
+    return [(value, label) for value, label in Path.choices if value in own]
 
 
 def line_for_opening(*, user, uscc: str, line_code: str) -> ProductionLine | None:
-    from phaseout.registry.access import visible_lines
-
     return (
         visible_lines(user)
         .filter(enterprise__uscc=uscc.strip().upper(), line_code=line_code.strip())
@@ -289,12 +281,7 @@ def line_for_opening(*, user, uscc: str, line_code: str) -> ProductionLine | Non
 
 
 def runs_for_opening(user) -> QuerySet[AssessmentRun]:
-    """Finished assessment runs whose scope lies inside the user's region."""
+    """Finished assessment runs whose scope lies inside the user's region (a province-wide run
+    only for those who see the whole province)."""
     runs = AssessmentRun.objects.filter(status=AssessmentRun.Status.DONE).order_by("-id")
-    division = getattr(user, "division", None)
-    if user.is_superuser or (division and division.level == Division.Level.PROVINCE):
-        return runs
-    if division is None:
-        return runs.none()
-    inside = visible_divisions(user)
-    return runs.filter(scope__in=inside)
+    return runs.filter(scope_of(user).divisions("scope__"))

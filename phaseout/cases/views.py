@@ -1,6 +1,7 @@
 """The case workbench: my tasks, the case list, the case page with the steps the official
 may take, and opening cases by hand or from an assessment run. Permissions come from the URL
-table (accounts.permissions); scope from the one scope (accounts.scope); every change from a service."""
+table (accounts.permissions); scope from the one scope (accounts.scope); every change from a
+service."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from phaseout.cases import exits, selectors, services
+from phaseout.accounts.scope import DECIDE, scope_of
+from phaseout.cases import selectors, selectors_exit, services
 from phaseout.cases.access import get_case_for
+from phaseout.cases.errors import CaseConflict, CaseError
 from phaseout.cases.evidence import evidence_attach
 from phaseout.cases.forms import (
     CaseOpenForm,
@@ -25,8 +28,9 @@ from phaseout.cases.forms import (
 )
 from phaseout.cases.notices import notifications_mark_read
 from phaseout.cases.opening import cases_open_from_run
-from phaseout.cases.workflow import CasePath, State, edge
+from phaseout.cases.workflow import EVIDENCE, State, edge, in_exit_panel
 from phaseout.registry.selectors import CappedPaginator
+from phaseout.standards.vocabulary import Path
 
 OPTIONAL_PANELS = {"exit_panel": "cases/_exit_panel.html",
                    "documents_panel": "documents/_case_documents.html"}
@@ -78,7 +82,7 @@ def case_list(request):
     paginator = CappedPaginator(cases, settings.REGISTRY_PAGE_SIZE)
     page = paginator.get_page(values.get("page"))
     runs = (list(selectors.runs_for_opening(request.user)[:20])
-            if request.user.has_perm(services.APPROVE) else [])
+            if scope_of(request.user).has(DECIDE) else [])
     return render(request, "cases/case_list.html", {
         "page": page, "paginator": paginator, "values": values, "filters": filters,
         "options": selectors.CaseFilterOptions.for_user(request.user), "runs": runs,
@@ -115,7 +119,7 @@ def _case_page(request, case, *, error: str = "", bound: dict | None = None, sta
     context = {"page": page, "case": case, "steps": _step_forms(page, bound), "error": error,
                "error_step": bound["to"] if bound else ""}
     context.update({flag: _template_exists(name) for flag, name in OPTIONAL_PANELS.items()})
-    context["exit"] = exits.exit_panel(case=case)
+    context["exit"] = selectors_exit.exit_panel(case=case)
     return render(request, "cases/case_detail.html", context, status=status)
 
 
@@ -134,17 +138,17 @@ def _post_step(request, pk: int, kind: str):
         propose = kind == "propose"
         form = StepForm(request.POST, request.FILES, prefix=to, to=to,
                         requires=(step.requires if step and not propose else frozenset()),
-                        with_evidence=propose or bool(step and "evidence" in step.requires))
+                        with_evidence=propose or bool(step and EVIDENCE in step.requires))
     bound = {"to": to, "kind": kind, "form": form}
     if not form.is_valid():
         return _case_page(request, case, bound=bound, status=400,
                           error=_("Check the fields of the step “%(to)s”.") % {"to": _label(to)})
     try:
         _take(request, case, to, kind, form)
-    except services.CaseConflict as exc:
+    except CaseConflict as exc:
         case = get_case_for(request.user, pk)
         return _case_page(request, case, error=str(exc), status=409)
-    except services.CaseError as exc:
+    except CaseError as exc:
         return _case_page(request, case, error=str(exc), bound=bound, status=400)
     messages.success(request, _DONE[kind] % {"to": _label(to)})
     return redirect("cases:case-detail", pk=case.pk)
@@ -164,6 +168,10 @@ def _label(to: str) -> str:
 def _take(request, case, to: str, kind: str, form) -> None:
     # One transaction: a refused step keeps neither its evidence file row nor anything else.
     user = request.user
+    step = edge(case.path, case.state, to)
+    if step is not None and in_exit_panel(step):
+        raise CaseError(_("“%(to)s” is recorded in the exit panel of the case (measures with "
+                          "dated evidence, acceptance, re-inspection).") % {"to": _label(to)})
     if kind == "decline":
         services.case_reject(case=case, to=to, actor=user, note=form.cleaned_data["note"],
                              expected_version=form.cleaned_data["version"])
@@ -233,7 +241,7 @@ def case_open(request):
                 messages.success(request, _("Case %(n)s was opened.") % {"n": case.number})
             else:
                 messages.info(request, _("This line already has an open case on the path "
-                                         "“%(p)s”: %(n)s.") % {"p": CasePath(case.path).label,
+                                         "“%(p)s”: %(n)s.") % {"p": Path(case.path).label,
                                                                "n": case.number})
             return redirect("cases:case-detail", pk=case.pk)
     return render(request, "cases/case_open.html", {"form": form}, status=400)

@@ -1,6 +1,7 @@
 """The exit panel's steps on the case page (T2, T3, W2): each view parses its small form, calls
-one service of cases.exits and returns to the case page with the result as a message.
-Permissions come from the URL table; scope from the one scope (accounts.scope).get_case_for."""
+one service of cases.exits or cases.exit_acceptance and returns to the case page with the
+result as a message. Permissions come from the URL table; scope from the one scope
+(accounts.scope) through cases.access.get_case_for."""
 
 from django import forms
 from django.contrib import messages
@@ -9,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from phaseout.cases import exit_acceptance as after
 from phaseout.cases import exits
 from phaseout.cases.access import get_case_for
+from phaseout.cases.errors import CaseError
 from phaseout.cases.models import ExitItem, ExitRecord, Reinspection
-from phaseout.cases.services import CaseError
+from phaseout.cases.selectors_exit import acceptance_officials
 
 CASE_PAGE = "cases:case-detail"
 
@@ -27,7 +30,7 @@ class _CaseForm(forms.Form):
             self.fields["evidence"].queryset = case.evidence.all()
         for name in ("official_1", "official_2"):
             if name in self.fields:
-                self.fields[name].queryset = exits.acceptance_officials(case)
+                self.fields[name].queryset = acceptance_officials(case)
 
 
 def _evidence_field(required=True):
@@ -148,7 +151,7 @@ def exit_complete(request, pk: int):
 
 @require_POST
 def acceptance_record(request, pk: int):
-    return _step(request, pk, AcceptanceForm, lambda case, d, user: exits.acceptance_record(
+    return _step(request, pk, AcceptanceForm, lambda case, d, user: after.acceptance_record(
         case=case, accepted_on=d["accepted_on"], official_1=d["official_1"],
         official_2=d["official_2"], record=d["record"], evidence=d["evidence"], actor=user),
         _("The acceptance was recorded and proposed for approval."))
@@ -156,25 +159,25 @@ def acceptance_record(request, pk: int):
 
 @require_POST
 def acceptance_approve(request, pk: int):
-    return _step(request, pk, VersionForm, lambda case, d, user: exits.acceptance_approve(
+    return _step(request, pk, VersionForm, lambda case, d, user: after.acceptance_approve(
         case=case, actor=user, expected_version=d["version"]), _("The exit was accepted."))
 
 
 @require_POST
 def exit_archive(request, pk: int):
-    return _step(request, pk, ArchiveForm, lambda case, d, user: exits.exit_archive(
+    return _step(request, pk, ArchiveForm, lambda case, d, user: after.exit_archive(
         case=case, note=d["note"], actor=user, expected_version=d["version"]),
         _("The exit was archived; re-inspections follow."))
 
 
 @require_POST
 def reinspection_record(request, pk: int):
-    return _step(request, pk, ReinspectionForm, lambda case, d, user: exits.reinspection_record(
+    return _step(request, pk, ReinspectionForm, lambda case, d, user: after.reinspection_record(
         case=case, inspected_on=d["inspected_on"], result=d["result"], note=d["note"],
         evidence=d["evidence"], actor=user), _("The re-inspection was recorded."))
 
 
 @require_POST
 def exit_reorder(request, pk: int):
-    return _step(request, pk, VersionForm, lambda case, d, user: exits.exit_reorder(
+    return _step(request, pk, VersionForm, lambda case, d, user: after.exit_reorder(
         case=case, actor=user, expected_version=d["version"]), _("The exit was ordered again."))

@@ -1,10 +1,12 @@
-"""The legal paths of enforcement, one transition table per path, with the legal basis of
-every edge. `case_transition` (services.py) is the only code that changes a case's state, and
-only along these edges.
+"""The legal paths of enforcement (`standards.vocabulary.Path`), one transition table per path,
+with the legal basis of every edge. `transitions.transition_apply` is the only code that
+changes a case's state, and only along these edges; what entering a state does to the
+deadlines is the table in policy.py.
 
 Each edge says who may take it: a handler of the responsible department takes an ACTION edge
 directly; a DECISION edge is proposed by a handler and approved by the department's approver
-(a different person). Some edges need evidence files or a second signature.
+(a different person). Some edges need evidence files or a second signature; the steps of an
+exit need the exit's own records, checked by exit_validators.py (EXIT_CHECKS).
 
 Energy (节约能源法; 工信部联产业〔2017〕30号):
     rectifying ─▶ extension_requested ─▶ extended ─▶ recheck ─▶ closed_compliant
@@ -29,14 +31,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class CasePath(models.TextChoices):
-    ENERGY = "energy", _("Energy rectification")
-    ENVIRONMENT = "environment", _("Environmental restriction")
-    QUALITY = "quality", _("Quality")
-    SAFETY = "safety", _("Safety")
-    ELIMINATED = "eliminated", _("Exit of eliminated equipment")
-    COAL_POWER = "coal_power", _("Coal power classification")
+from phaseout.standards.vocabulary import Path
 
 
 class State(models.TextChoices):
@@ -74,6 +69,11 @@ EVIDENCE = "evidence"  # at least one evidence file attached to this step
 APPLICATION = "application"  # the enterprise's written application (extension)
 TWO_SIGNATURES = "two_signatures"  # on-site acceptance signed by two officials
 PLEDGE = "pledge"  # the enterprise's public pledge not to resume production
+# The exit's own records (measures with evidence, acceptance, archive, re-inspections), checked
+# by exit_validators.exit_missing whoever takes the step: these steps are recorded in the exit
+# panel (cases/exits.py, cases/exit_acceptance.py), not in the generic step form.
+EXIT_CHECKS = "exit_checks"
+FIRST_EXTENSION = "first_extension"  # the rectification period was never extended (30号: once)
 
 
 @dataclass(frozen=True)
@@ -93,35 +93,36 @@ EXIT_RULES = ("广东省推动落后产能退出工作方案：拆除主体设�
 COAL = "《关于推进煤电机组分类处置的意见》；广东省推动落后产能退出工作方案（T1）"
 
 _EXIT = {
-    State.DISMANTLED: Edge(EXIT_RULES, ACTION, frozenset({EVIDENCE})),
-    State.SEALED: Edge(EXIT_RULES, ACTION, frozenset({EVIDENCE, PLEDGE})),
+    State.DISMANTLED: Edge(EXIT_RULES, ACTION, frozenset({EVIDENCE, EXIT_CHECKS})),
+    State.SEALED: Edge(EXIT_RULES, ACTION, frozenset({EVIDENCE, PLEDGE, EXIT_CHECKS})),
 }
+_ACCEPTANCE = Edge(EXIT_RULES + "；现场验收", DECISION, frozenset({TWO_SIGNATURES, EXIT_CHECKS}))
 _AFTER_EXIT = {
-    State.DISMANTLED: {State.ACCEPTED: Edge(EXIT_RULES + "；现场验收", DECISION,
-                                            frozenset({TWO_SIGNATURES}))},
-    State.SEALED: {State.DISMANTLED: Edge(EXIT_RULES, ACTION, frozenset({EVIDENCE})),
-                   State.ACCEPTED: Edge(EXIT_RULES + "；现场验收", DECISION,
-                                        frozenset({TWO_SIGNATURES}))},
-    State.ACCEPTED: {State.REINSPECTION: Edge("工信部联产业〔2017〕30号：对已关停产能开展复查", ACTION)},
+    State.DISMANTLED: {State.ACCEPTED: _ACCEPTANCE},
+    State.SEALED: {State.DISMANTLED: _EXIT[State.DISMANTLED], State.ACCEPTED: _ACCEPTANCE},
+    State.ACCEPTED: {State.REINSPECTION: Edge(
+        "工信部联产业〔2017〕30号：对已关停产能开展复查", ACTION, frozenset({EXIT_CHECKS}))},
     State.REINSPECTION: {
         State.EXIT_ORDERED: Edge("复查发现恢复生产或具备恢复条件，重新责令退出", DECISION,
-                                 frozenset({EVIDENCE})),
-        State.EXITED: Edge("工信部联产业〔2017〕30号：已关停产能经复查未恢复生产，结案归档", ACTION),
+                                 frozenset({EVIDENCE, EXIT_CHECKS})),
+        State.EXITED: Edge("工信部联产业〔2017〕30号：已关停产能经复查未恢复生产，结案归档", ACTION,
+                           frozenset({EXIT_CHECKS})),
     },
     State.EXIT_ORDERED: _EXIT,
 }
 
 TRANSITIONS: dict[str, dict[str, dict[str, Edge]]] = {
-    CasePath.ENERGY: {
+    Path.ENERGY: {
         State.RECTIFYING: {
             State.EXTENSION_REQUESTED: Edge(
                 "工信部联产业〔2017〕30号：确需延长整改期限的，可提出不超过3个月的延期申请",
-                ACTION, frozenset({APPLICATION})),
+                ACTION, frozenset({APPLICATION, FIRST_EXTENSION})),
             State.RECHECK: Edge(ENERGY_LAW + "：整改完成后复查", ACTION),
             State.CLOSURE_PROPOSED: Edge(ENERGY_LAW + "：逾期未整改的依法关停退出", DECISION),
         },
         State.EXTENSION_REQUESTED: {
-            State.EXTENDED: Edge("工信部联产业〔2017〕30号：延期不超过3个月，限一次", DECISION),
+            State.EXTENDED: Edge("工信部联产业〔2017〕30号：延期不超过3个月，限一次", DECISION,
+                                 frozenset({FIRST_EXTENSION})),
             State.RECTIFYING: Edge("延期申请不予批准，按原期限整改", DECISION),
         },
         State.EXTENDED: {
@@ -129,7 +130,8 @@ TRANSITIONS: dict[str, dict[str, dict[str, Edge]]] = {
             State.CLOSURE_PROPOSED: Edge(ENERGY_LAW + "：逾期未整改的依法关停退出", DECISION),
         },
         State.RECHECK: {
-            State.CLOSED_COMPLIANT: Edge(ENERGY_LAW + "：复查达标", DECISION, frozenset({EVIDENCE})),
+            State.CLOSED_COMPLIANT: Edge(ENERGY_LAW + "：复查达标", DECISION,
+                                         frozenset({EVIDENCE})),
             State.CLOSURE_PROPOSED: Edge(ENERGY_LAW + "：经整改仍未达标的依法关停退出", DECISION),
         },
         State.CLOSURE_PROPOSED: {State.CLOSURE_ORDERED: Edge(
@@ -137,7 +139,7 @@ TRANSITIONS: dict[str, dict[str, dict[str, Edge]]] = {
         State.CLOSURE_ORDERED: _EXIT,
         **{k: v for k, v in _AFTER_EXIT.items() if k != State.EXIT_ORDERED},
     },
-    CasePath.ENVIRONMENT: {
+    Path.ENVIRONMENT: {
         State.RESTRICTED: {State.RECHECK: Edge(ENV_LAW + "：限制生产后复查", ACTION),
                            State.SUSPENDED: Edge(ENV_LAW + "：情节较重的停产整治", DECISION)},
         State.SUSPENDED: {State.RECHECK: Edge(ENV_LAW + "：停产整治后复查", ACTION)},
@@ -147,11 +149,12 @@ TRANSITIONS: dict[str, dict[str, dict[str, Edge]]] = {
                                          DECISION),
         },
         State.CLOSURE_PROPOSED: {State.CLOSURE_ORDERED: Edge(
-            ENV_LAW + "：经有批准权的人民政府批准，责令停业、关闭", DECISION, frozenset({EVIDENCE}))},
+            ENV_LAW + "：经有批准权的人民政府批准，责令停业、关闭", DECISION,
+            frozenset({EVIDENCE}))},
         State.CLOSURE_ORDERED: _EXIT,
         **{k: v for k, v in _AFTER_EXIT.items() if k != State.EXIT_ORDERED},
     },
-    CasePath.QUALITY: {
+    Path.QUALITY: {
         State.RECTIFYING: {
             State.RECHECK: Edge(QUALITY_LAW + "：责令停产整改后复查", ACTION),
             State.LICENCE_REFUSED: Edge(QUALITY_LAW + "：不符合产业政策的不予许可", DECISION),
@@ -160,7 +163,8 @@ TRANSITIONS: dict[str, dict[str, dict[str, Edge]]] = {
                                               frozenset({EVIDENCE})),
         },
         State.RECHECK: {
-            State.CLOSED_COMPLIANT: Edge(QUALITY_LAW + "：复查合格", DECISION, frozenset({EVIDENCE})),
+            State.CLOSED_COMPLIANT: Edge(QUALITY_LAW + "：复查合格", DECISION,
+                                         frozenset({EVIDENCE})),
             State.LICENCE_CANCELLED: Edge(QUALITY_LAW + "：6个月内整改不合格", DECISION),
         },
         State.LICENCE_CANCELLED: {
@@ -173,7 +177,7 @@ TRANSITIONS: dict[str, dict[str, dict[str, Edge]]] = {
         State.BUSINESS_LICENCE_REVOKED: {State.TRANSFERRED_TO_POLICE: Edge(
             "《行政执法机关移送涉嫌犯罪案件的规定》", DECISION, frozenset({EVIDENCE}))},
     },
-    CasePath.SAFETY: {
+    Path.SAFETY: {
         State.SUSPENDED: {State.RECHECK: Edge(SAFETY_LAW + "：停产停业整顿后复查", ACTION)},
         State.RECHECK: {
             State.CLOSED_COMPLIANT: Edge(SAFETY_LAW + "：复查具备安全生产条件", DECISION,
@@ -188,8 +192,8 @@ TRANSITIONS: dict[str, dict[str, dict[str, Edge]]] = {
         State.CERTIFICATES_REVOKED: _EXIT,
         **{k: v for k, v in _AFTER_EXIT.items() if k != State.EXIT_ORDERED},
     },
-    CasePath.ELIMINATED: dict(_AFTER_EXIT),
-    CasePath.COAL_POWER: {
+    Path.ELIMINATED: dict(_AFTER_EXIT),
+    Path.COAL_POWER: {
         State.CLASSIFICATION: {
             State.EXTENDED_OPERATION: Edge(COAL + "：延寿运行", DECISION),
             State.EMERGENCY_RESERVE: Edge(COAL + "：关而不拆，转为应急备用", DECISION),
@@ -204,37 +208,17 @@ TRANSITIONS: dict[str, dict[str, dict[str, Edge]]] = {
 }
 
 INITIAL: dict[str, str] = {
-    CasePath.ENERGY: State.RECTIFYING,
-    CasePath.ENVIRONMENT: State.RESTRICTED,
-    CasePath.QUALITY: State.RECTIFYING,
-    CasePath.SAFETY: State.SUSPENDED,
-    CasePath.ELIMINATED: State.EXIT_ORDERED,
-    CasePath.COAL_POWER: State.CLASSIFICATION,
+    Path.ENERGY: State.RECTIFYING,
+    Path.ENVIRONMENT: State.RESTRICTED,
+    Path.QUALITY: State.RECTIFYING,
+    Path.SAFETY: State.SUSPENDED,
+    Path.ELIMINATED: State.EXIT_ORDERED,
+    Path.COAL_POWER: State.CLASSIFICATION,
 }
 
 # States in which a case is finished (nothing further is expected).
 FINAL = {State.CLOSED_COMPLIANT, State.TRANSFERRED_TO_POLICE, State.EXTENDED_OPERATION,
          State.LICENCE_REFUSED, State.EXITED}
-
-# Which department answers for a path (codes of reference/data/departments.yaml).
-DEPARTMENT: dict[str, str] = {
-    CasePath.ENERGY: "energy",
-    CasePath.ENVIRONMENT: "ecology-environment",
-    CasePath.QUALITY: "market-regulation",
-    CasePath.SAFETY: "emergency-management",
-    CasePath.ELIMINATED: "industry",
-    CasePath.COAL_POWER: "energy",
-}
-
-# Map from the standards engine's enforcement path to the case path it opens.
-FROM_RULE_PATH: dict[str, str] = {
-    "energy": CasePath.ENERGY,
-    "environment": CasePath.ENVIRONMENT,
-    "quality": CasePath.QUALITY,
-    "safety": CasePath.SAFETY,
-    "eliminated": CasePath.ELIMINATED,
-    "coal_power": CasePath.COAL_POWER,
-}
 
 
 def allowed(path: str, state: str) -> dict[str, Edge]:
@@ -245,11 +229,6 @@ def edge(path: str, state: str, to: str) -> Edge | None:
     return allowed(path, state).get(to)
 
 
-# Steps of an exit that go through cases/exits.py (which checks the measures, the pledge, the
-# announcement, the two signatories and the re-inspections) rather than the generic step form.
-EXIT_TARGETS = {State.DISMANTLED, State.SEALED, State.ACCEPTED, State.EXITED}
-
-
-def handled_by_exit(from_state: str, to: str) -> bool:
-    return to in EXIT_TARGETS or (from_state == State.ACCEPTED and to == State.REINSPECTION) or (
-        from_state == State.REINSPECTION and to == State.EXIT_ORDERED)
+def in_exit_panel(step: Edge) -> bool:
+    """The step is recorded in the exit panel, which keeps the exit's own records first."""
+    return EXIT_CHECKS in step.requires

@@ -5,6 +5,7 @@ stores the outcome. Callers pass plain values, never a case."""
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,8 +19,19 @@ from phaseout.credit.models import CreditPush, CreditRecord, SanctionDomain
 # Backoff after a failed attempt: 1 minute doubled per attempt, at most one day.
 BACKOFF_BASE = dt.timedelta(minutes=1)
 BACKOFF_CAP = dt.timedelta(days=1)
-AUDIT_ACTIONS = {"sent": "credit.push_sent", "retry": "credit.push_failed_attempt",
-                 "refused": "credit.push_refused"}
+
+
+class Outcome(StrEnum):
+    """What one attempt to push did."""
+
+    SENT = "sent"
+    RETRY = "retry"  # will be tried again after the backoff
+    REFUSED = "refused"  # the platform refused the data: an official must correct it
+    SKIPPED = "skipped"  # claimed by another worker, or not due
+
+
+AUDIT_ACTIONS = {Outcome.SENT: "credit.push_sent", Outcome.RETRY: "credit.push_failed_attempt",
+                 Outcome.REFUSED: "credit.push_refused"}
 # Statuses the platform may answer to a good request that it cannot take right now.
 RETRYABLE_4XX = {408, 429}
 
@@ -88,7 +100,8 @@ def credit_record_missed_exit(*, enterprise_id: int, uscc: str, name: str, case_
 
 
 @transaction.atomic
-def credit_repair_for_case(*, case_number: str, reason: str = "", actor=None) -> CreditRecord | None:
+def credit_repair_for_case(*, case_number: str, reason: str = "",
+                           actor=None) -> CreditRecord | None:
     """End the record in force for the case (the enterprise exited or rectified) and queue the
     repair push; None when the case has no record in force."""
     record = (CreditRecord.objects.select_for_update()
@@ -126,16 +139,16 @@ def credit_push_retry(*, push: CreditPush, actor) -> CreditPush:
     locked.next_attempt_at = timezone.now()
     locked.save(update_fields=["status", "attempts", "next_attempt_at"])
     audit_record(actor=actor, action="credit.push_requeue", object_type="credit_push",
-                 object_id=locked.idempotency_key, before=before, after={"status": "pending"})
+                 object_id=locked.idempotency_key, before=before,
+                 after={"status": CreditPush.Status.PENDING})
     return locked
 
 
 @dataclass(frozen=True)
 class Attempt:
-    """What one attempt did: sent, retry (will be tried again), refused, or skipped (claimed
-    by another worker or not due)."""
+    """What one attempt did (an `Outcome`), with the platform's status and error."""
 
-    outcome: str
+    outcome: Outcome
     status: int | None = None
     error: str = ""
 
@@ -155,14 +168,15 @@ def _store(push: CreditPush, result: Attempt, reply: client.Reply | None) -> Att
     now = timezone.now()
     attempts = push.attempts + 1
     fields: dict = {"attempts": attempts}
-    if result.outcome == "sent":
+    if result.outcome == Outcome.SENT:
         fields.update(status=CreditPush.Status.SENT, sent_at=now, receipt=reply.body,
                       last_error="")
-    elif result.outcome == "retry" and attempts < settings.CREDIT_MAX_ATTEMPTS:
+    elif result.outcome == Outcome.RETRY and attempts < settings.CREDIT_MAX_ATTEMPTS:
         fields.update(next_attempt_at=now + backoff(attempts), last_error=result.error[:500])
     else:
-        if result.outcome == "retry":
-            result = Attempt("refused", result.status, _("Gave up after %(n)d attempts: %(e)s")
+        if result.outcome == Outcome.RETRY:
+            result = Attempt(Outcome.REFUSED, result.status,
+                             _("Gave up after %(n)d attempts: %(e)s")
                              % {"n": attempts, "e": result.error})
         fields.update(status=CreditPush.Status.FAILED_PERMANENTLY, last_error=result.error[:500],
                       receipt=reply.body if reply is not None else None)
@@ -177,13 +191,13 @@ def _store(push: CreditPush, result: Attempt, reply: client.Reply | None) -> Att
 
 def _judge(reply: client.Reply) -> Attempt:
     if 200 <= reply.status < 300:
-        return Attempt("sent", reply.status)
+        return Attempt(Outcome.SENT, reply.status)
     error = _("HTTP %(code)d: %(body)s") % {"code": reply.status, "body": str(reply.body)[:300]}
     if reply.status >= 500 or reply.status in RETRYABLE_4XX:
-        return Attempt("retry", reply.status, error)
+        return Attempt(Outcome.RETRY, reply.status, error)
     # The platform refused the data itself: sending it again cannot help; an official must
     # correct the record (wrong USCC, missing field) and send it again.
-    return Attempt("refused", reply.status, error)
+    return Attempt(Outcome.REFUSED, reply.status, error)
 
 
 def credit_push_attempt(*, push_id: int, now: dt.datetime | None = None) -> Attempt:
@@ -191,7 +205,7 @@ def credit_push_attempt(*, push_id: int, now: dt.datetime | None = None) -> Atte
     with backoff, or mark it refused. Safe to run in several workers at once."""
     now = now or timezone.now()
     if not _claim(push_id, now):
-        return Attempt("skipped")
+        return Attempt(Outcome.SKIPPED)
     push = CreditPush.objects.get(pk=push_id)
     try:
         reply = client.post_json(settings.CREDIT_PLATFORM_URL, push.payload,
@@ -199,6 +213,6 @@ def credit_push_attempt(*, push_id: int, now: dt.datetime | None = None) -> Atte
                                  idempotency_key=push.idempotency_key,
                                  timeout=settings.CREDIT_TIMEOUT_SECONDS)
     except client.Unreachable as exc:
-        return _store(push, Attempt("retry", None, _("Platform unreachable: %(e)s")
+        return _store(push, Attempt(Outcome.RETRY, None, _("Platform unreachable: %(e)s")
                                     % {"e": exc}), None)
     return _store(push, _judge(reply), reply)

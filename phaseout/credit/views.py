@@ -10,9 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from phaseout.accounts.scope import scope_of
 from phaseout.credit.models import CreditPush, CreditRecord
 from phaseout.credit.services import CreditError, credit_push_retry
 from phaseout.registry.access import visible_enterprises
+
+RETRY = "credit.retry_push"
 
 
 def record_list(request):
@@ -22,7 +25,7 @@ def record_list(request):
     page = Paginator(records, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "credit/record_list.html", {
         "page": page, "configured": bool(settings.CREDIT_PLATFORM_URL),
-        "can_retry": request.user.has_perm("credit.retry_push"),
+        "can_retry": scope_of(request.user).has(RETRY),
     })
 
 

@@ -8,9 +8,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ListKind(models.TextChoices):
+class Membership(models.TextChoices):
+    """The list a case puts its line on (disclosure.selectors.MEMBERSHIP says which states).
+    A proposed closure is shown on the red draft for review, never published."""
+
     YELLOW = "yellow", _("Yellow list")
     RED = "red", _("Red list")
+    PENDING_RED = "pending_red", _("Red list, closure proposed (not published)")
+
+
+# The lists that are published: a snapshot is of one of these.
+LIST_KINDS = (Membership.YELLOW, Membership.RED)
+LIST_CHOICES = [(kind.value, kind.label) for kind in LIST_KINDS]
 
 
 class SnapshotQuerySet(models.QuerySet):
@@ -24,7 +33,7 @@ class SnapshotQuerySet(models.QuerySet):
 
 
 class ListSnapshot(models.Model):
-    kind = models.CharField(max_length=6, choices=ListKind.choices)
+    kind = models.CharField(max_length=6, choices=LIST_CHOICES)
     department = models.ForeignKey("reference.Department", on_delete=models.PROTECT,
                                    related_name="+")
     # Null: a province-wide list.
@@ -54,7 +63,8 @@ class ListSnapshot(models.Model):
         permissions = [("publish_list", "Can publish and withdraw yellow and red lists")]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.department_id} {self.city_id or '-'} {self.published_at:%Y-%m-%d}"
+        place = self.city_id or "-"
+        return f"{self.kind} {self.department_id} {place} {self.published_at:%Y-%m-%d}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -1,8 +1,9 @@
 """Reads for the yellow and red lists: the draft derived from case states, who may publish
-which list, and the latest publications shown to the public.
+which list (through the one scope, accounts.scope), and the latest publications shown to the
+public.
 
-The states below are the codes of `cases.workflow.State`, kept here as plain strings so the
-classification is a pure function; a test holds them equal to the workflow's states.
+Which list a case's state puts its line on is the table `MEMBERSHIP`, over the states of
+`cases.workflow.State`; the lists are `models.Membership`.
 """
 
 import datetime as dt
@@ -12,39 +13,71 @@ from dataclasses import asdict, dataclass
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from phaseout.disclosure.models import ListKind, ListSnapshot
+from phaseout.accounts.scope import Kind, scope_of
+from phaseout.cases.models import Case, CaseEvent, Deadline
+from phaseout.cases.workflow import State
+from phaseout.disclosure.models import LIST_KINDS, ListSnapshot, Membership
 from phaseout.reference.models import Department, Division
+from phaseout.standards.vocabulary import Path
 
 # Only the standards paths lead to the lists: eliminated equipment exits by catalogue (its
 # own annual exit list), and coal-power units are classified (T1), not sanctioned.
-LIST_PATHS = ("energy", "environment", "quality", "safety")
-# Yellow: failed a standard and must rectify within a deadline.
-YELLOW_STATES = frozenset({"rectifying", "extension_requested", "extended", "restricted",
-                           "suspended", "recheck"})
-# Red: still failing after the deadline and closed according to law.
-RED_STATES = frozenset({"closure_ordered", "certificates_revoked", "government_asked_to_close",
-                        "licence_cancelled", "business_licence_revoked"})
-# A closure that is proposed but not yet decided: shown on the red draft for review only.
-PENDING_RED = "closure_proposed"
-# After a closure order the case goes on as an exit; it stays red while it does.
-CLOSURE_ORDERS = frozenset({"closure_ordered", "certificates_revoked",
-                            "government_asked_to_close"})
-EXIT_STATES = frozenset({"dismantled", "sealed", "accepted", "reinspection"})
+LIST_PATHS = (Path.ENERGY, Path.ENVIRONMENT, Path.QUALITY, Path.SAFETY)
 
-DEADLINE_KINDS = {ListKind.YELLOW: ("rectification", "extension", "recheck"),
-                  ListKind.RED: ("dismantling", "acceptance")}
+MEMBERSHIP: dict[str, Membership] = {
+    # Yellow: failed a standard and must rectify within a deadline.
+    State.RECTIFYING: Membership.YELLOW,
+    State.EXTENSION_REQUESTED: Membership.YELLOW,
+    State.EXTENDED: Membership.YELLOW,
+    State.RESTRICTED: Membership.YELLOW,
+    State.SUSPENDED: Membership.YELLOW,
+    State.RECHECK: Membership.YELLOW,
+    # Red: still failing after the deadline and closed according to law.
+    State.CLOSURE_ORDERED: Membership.RED,
+    State.CERTIFICATES_REVOKED: Membership.RED,
+    State.GOVERNMENT_ASKED_TO_CLOSE: Membership.RED,
+    State.LICENCE_CANCELLED: Membership.RED,
+    State.BUSINESS_LICENCE_REVOKED: Membership.RED,
+    # A closure that is proposed but not yet decided: on the red draft for review only.
+    State.CLOSURE_PROPOSED: Membership.PENDING_RED,
+}
+# After a closure order the case goes on as an exit; it stays red while it does.
+CLOSURE_ORDERS = frozenset({State.CLOSURE_ORDERED, State.CERTIFICATES_REVOKED,
+                            State.GOVERNMENT_ASKED_TO_CLOSE})
+EXIT_STATES = frozenset({State.DISMANTLED, State.SEALED, State.ACCEPTED, State.REINSPECTION})
+
+
+def _states_of(membership: Membership) -> frozenset[str]:
+    return frozenset(state for state, m in MEMBERSHIP.items() if m == membership)
+
+
+YELLOW_STATES = _states_of(Membership.YELLOW)
+RED_STATES = _states_of(Membership.RED)
+(PENDING_RED,) = _states_of(Membership.PENDING_RED)
+
+# The deadline a row shows: the running one of its list.
+DEADLINE_KINDS = {
+    Membership.YELLOW: (Deadline.Kind.RECTIFICATION, Deadline.Kind.EXTENSION,
+                        Deadline.Kind.RECHECK),
+    Membership.RED: (Deadline.Kind.DISMANTLING, Deadline.Kind.ACCEPTANCE),
+}
+
+
+def membership(state: str, visited: set[str] | frozenset[str]) -> Membership | None:
+    """The list a case's line is on, given the case's state and every state it has been in;
+    None if neither."""
+    if state in MEMBERSHIP:
+        return MEMBERSHIP[state]
+    if state in EXIT_STATES and visited & CLOSURE_ORDERS:
+        return Membership.RED
+    return None
 
 
 def classify(state: str, visited: set[str] | frozenset[str]) -> str | None:
-    """The list a case belongs on, given its state and every state it has been in; None if
-    neither. A pending closure is classified red (publishing leaves it out)."""
-    if state in YELLOW_STATES:
-        return ListKind.YELLOW
-    if state in RED_STATES or state == PENDING_RED:
-        return ListKind.RED
-    if state in EXIT_STATES and visited & CLOSURE_ORDERS:
-        return ListKind.RED
-    return None
+    """The list (yellow or red) a case belongs on; a pending closure is classified red
+    (publishing leaves it out)."""
+    found = membership(state, visited)
+    return Membership.RED if found == Membership.PENDING_RED else found
 
 
 @dataclass(frozen=True)
@@ -69,11 +102,9 @@ class ListRow:
 def _states_on(*, department: Department, city: Division | None,
                end: dt.datetime, as_of: dt.date) -> dict[int, tuple[str, set[str]]]:
     """Each case's state at `end`, and the states it had passed through, from its history."""
-    from phaseout.cases.models import CaseEvent  # a read of case history; nothing is written
-
     events = CaseEvent.objects.filter(
         case__department=department, case__path__in=LIST_PATHS, at__lte=end,
-        kind__in=("opened", "transition"),
+        kind__in=(CaseEvent.Kind.OPENED, CaseEvent.Kind.TRANSITION),
     ).filter(Q(case__closed_on__isnull=True) | Q(case__closed_on__gt=as_of))
     if city is not None:
         events = events.filter(case__city=city)
@@ -87,8 +118,6 @@ def _states_on(*, department: Department, city: Division | None,
 
 
 def _deadlines(case_ids: list[int], kind: str, end: dt.datetime) -> dict[int, dt.date]:
-    from phaseout.cases.models import Deadline
-
     latest: dict[int, dt.date] = {}
     for case_id, due_on in (Deadline.objects.filter(case_id__in=case_ids,
                                                     kind__in=DEADLINE_KINDS[kind],
@@ -109,9 +138,6 @@ def list_draft(*, kind: str, department: Department, city: Division | None = Non
                as_of: dt.date | None = None) -> list[ListRow]:
     """The yellow or red list of a department (in a city, or the whole province) as the case
     states stood at the end of `as_of`: one row per production line."""
-    from phaseout.cases.models import Case
-    from phaseout.cases.workflow import State
-
     as_of = as_of or timezone.localdate()
     end = _end_of(as_of)
     states = _states_on(department=department, city=city, end=end, as_of=as_of)
@@ -135,7 +161,7 @@ def list_draft(*, kind: str, department: Department, city: Division | None = Non
                 capacity=line.capacity, capacity_unit=line.capacity_unit, city=case.city.name,
                 case_number=case.number, state=state, state_label=str(State(state).label),
                 deadline=due[case.pk].isoformat() if case.pk in due else "",
-                pending=state == PENDING_RED)
+                pending=MEMBERSHIP.get(state) == Membership.PENDING_RED)
     return sorted(by_line.values(), key=lambda r: (r.uscc, r.line_code, r.case_number))
 
 
@@ -158,23 +184,17 @@ NOWHERE = Places([], [], False)
 
 
 def list_places(user) -> Places:
-    """Where the user speaks for: their own department (the industry department leads the
-    coordination and publishes for every department), in their city or, at province level,
-    in every city and for the whole province."""
-    if not user.is_authenticated or not user.is_active or user.enterprise_id is not None:
+    """Where the user speaks for (the one scope): their own department (the leading department
+    coordinates and publishes for every department, `Scope.departments`), in their city or,
+    seeing the whole province, in every city and for the whole province."""
+    scope = scope_of(user)
+    departments = list(Department.objects.filter(scope.departments()))
+    if not departments:
         return NOWHERE
-    everywhere = user.is_superuser or (user.division is not None
-                                       and user.division.level == Division.Level.PROVINCE)
-    if user.is_superuser or (user.department_id and user.department.code == "industry"):
-        departments = list(Department.objects.all())
-    elif user.department_id:
-        departments = [user.department]
-    else:
-        return NOWHERE
-    if everywhere:
+    if scope.everywhere:
         return Places(departments, list(Division.objects.filter(level=Division.Level.CITY)), True)
-    if user.division is not None and user.division.level == Division.Level.CITY:
-        return Places(departments, [user.division], False)
+    if scope.kind == Kind.CITY:
+        return Places(departments, list(Division.objects.filter(pk=scope.division_id)), False)
     return NOWHERE
 
 
@@ -202,7 +222,7 @@ def public_lists(*, city: Division | None = None) -> dict[str, list[ListSnapshot
     grouped: dict[str, list[ListSnapshot]] = defaultdict(list)
     for snapshot in shown:
         grouped[snapshot.kind].append(snapshot)
-    return {kind: grouped.get(kind, []) for kind in ListKind.values}
+    return {kind: grouped.get(kind, []) for kind in LIST_KINDS}
 
 
 def public_cities() -> list[Division]:

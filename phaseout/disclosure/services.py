@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phaseout.audit.services import audit_record
-from phaseout.disclosure.models import ListKind, ListSnapshot
+from phaseout.disclosure.models import LIST_KINDS, ListSnapshot
 from phaseout.disclosure.selectors import list_draft
 from phaseout.reference.models import Department, Division
 
@@ -37,7 +37,7 @@ def list_publish(*, kind: str, department: Department, city: Division | None,
 
     Raises: DisclosureError for an unknown kind.
     """
-    if kind not in ListKind.values:
+    if kind not in LIST_KINDS:
         raise DisclosureError(_("“%(k)s” is not a list; use yellow or red.") % {"k": kind})
     as_of = timezone.localdate()
     rows = [r.as_dict() for r in list_draft(kind=kind, department=department, city=city,
@@ -83,5 +83,6 @@ def list_withdraw(*, snapshot: ListSnapshot, reason: str, actor) -> ListSnapshot
     audit_record(actor=actor, action="list.withdraw", object_type="list_snapshot",
                  object_id=entry.pk, before={"snapshot": earlier.pk,
                                              "content_hash": earlier.content_hash},
-                 after={"withdrawn_of": earlier.pk, "reason": entry.reason}, note=entry.reason[:300])
+                 after={"withdrawn_of": earlier.pk, "reason": entry.reason},
+                 note=entry.reason[:300])
     return entry

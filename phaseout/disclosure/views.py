@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from phaseout.disclosure.models import ListKind, ListSnapshot
+from phaseout.accounts.scope import Kind, scope_of
+from phaseout.disclosure.models import LIST_CHOICES, LIST_KINDS, ListSnapshot, Membership
 from phaseout.disclosure.selectors import (
     list_draft,
     list_places,
@@ -25,23 +26,31 @@ from phaseout.reference.models import Department, Division
 PUBLISH = "disclosure.publish_list"
 
 
-def _default_city(user) -> str:
-    division = user.division
-    return division.code if division is not None and division.level == Division.Level.CITY else ""
+def _default_city(scope) -> str:
+    """A city official's own city; nobody else has a default."""
+    if scope.kind != Kind.CITY:
+        return ""
+    return (Division.objects.filter(pk=scope.division_id).values_list("code", flat=True).first()
+            or "")
+
+
+def _default_department(scope) -> str:
+    return (Department.objects.filter(pk=scope.department_id).values_list("code", flat=True)
+            .first() or "")
 
 
 def _place(request, source):
     """The list asked for (kind, department, city) if the user may see and publish it; else 404
     so that nothing tells a user about lists outside their place."""
     places = list_places(request.user)
-    kind = source.get("kind") or ListKind.YELLOW
-    department_code = source.get("department") or (
-        request.user.department.code if request.user.department_id else "")
-    city_code = source.get("city", _default_city(request.user))
+    scope = scope_of(request.user)
+    kind = source.get("kind") or Membership.YELLOW
+    department_code = source.get("department") or _default_department(scope)
+    city_code = source.get("city", _default_city(scope))
     department = Department.objects.filter(code=department_code).first()
     city = (Division.objects.filter(code=city_code, level=Division.Level.CITY).first()
             if city_code else None)
-    if (kind not in ListKind.values or department is None or (city_code and city is None)
+    if (kind not in LIST_KINDS or department is None or (city_code and city is None)
             or not places.allows(department, city)):
         raise Http404("No such list in your area.")
     return kind, department, city, places
@@ -53,10 +62,10 @@ def list_draft_view(request):
     rows = list_draft(kind=kind, department=department, city=city,
                       as_of=timezone.localdate())
     return render(request, "disclosure/list_draft.html", {
-        "kind": kind, "kind_label": ListKind(kind).label, "department": department,
-        "city": city, "places": places, "kinds": ListKind.choices, "rows": rows,
+        "kind": kind, "kind_label": Membership(kind).label, "department": department,
+        "city": city, "places": places, "kinds": LIST_CHOICES, "rows": rows,
         "pending": sum(r.pending for r in rows), "today": timezone.localdate(),
-        "can_publish": request.user.has_perm(PUBLISH),
+        "can_publish": scope_of(request.user).has(PUBLISH),
     })
 
 
@@ -65,7 +74,7 @@ def list_publish_view(request):
     kind, department, city, _places = _place(request, request.POST)
     snapshot = list_publish(kind=kind, department=department, city=city, actor=request.user)
     messages.success(request, _("Published the %(kind)s with %(n)d rows.")
-                     % {"kind": ListKind(kind).label, "n": snapshot.row_count})
+                     % {"kind": Membership(kind).label, "n": snapshot.row_count})
     return redirect("disclosure:snapshot-detail", pk=snapshot.pk)
 
 
@@ -88,11 +97,11 @@ def snapshot_list(request):
     snapshots = _visible_snapshots(request.user).select_related(
         "department", "city", "published_by", "withdrawn_of")
     kind = request.GET.get("kind", "")
-    if kind in ListKind.values:
+    if kind in LIST_KINDS:
         snapshots = snapshots.filter(kind=kind)
     page = Paginator(snapshots, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "disclosure/snapshot_list.html", {
-        "page": page, "kind": kind, "kinds": ListKind.choices,
+        "page": page, "kind": kind, "kinds": LIST_CHOICES,
         "withdrawn": snapshot_withdrawn_ids(page.object_list),
     })
 
@@ -103,7 +112,7 @@ def snapshot_detail(request, pk: int):
     places = list_places(request.user)
     return render(request, "disclosure/snapshot_detail.html", {
         "snapshot": snapshot, "withdrawal": withdrawal,
-        "can_withdraw": (request.user.has_perm(PUBLISH) and withdrawal is None
+        "can_withdraw": (scope_of(request.user).has(PUBLISH) and withdrawal is None
                          and not snapshot.is_withdrawal
                          and places.allows(snapshot.department, snapshot.city)),
     })
@@ -132,6 +141,6 @@ def public_list_page(request):
     city = next((c for c in cities if c.code == code), None)
     lists = public_lists(city=city)
     return render(request, "disclosure/public_lists.html", {
-        "cities": cities, "city": city, "yellow": lists[ListKind.YELLOW],
-        "red": lists[ListKind.RED],
+        "cities": cities, "city": city, "yellow": lists[Membership.YELLOW],
+        "red": lists[Membership.RED],
     })

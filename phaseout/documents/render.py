@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
+from phaseout.documents.models import DocumentKind
+
 TITLES = {
-    "rectification_notice": "整改通知书",
-    "extension_decision": "延期整改决定书",
-    "closure_decision": "关停决定书",
-    "acceptance_record": "落后产能退出现场验收记录",
+    DocumentKind.RECTIFICATION_NOTICE: "整改通知书",
+    DocumentKind.EXTENSION_DECISION: "延期整改决定书",
+    DocumentKind.CLOSURE_DECISION: "关停决定书",
+    DocumentKind.ACCEPTANCE_RECORD: "落后产能退出现场验收记录",
 }
 REMEDIES = ("你单位如对本{kind}不服，可以自收到之日起六十日内依法申请行政复议，"
             "或者在六个月内依法提起行政诉讼。")
@@ -138,19 +140,22 @@ def _acceptance(data: dict) -> list[str]:
     ]
 
 
-BODIES = {"rectification_notice": _rectification, "extension_decision": _extension,
-          "closure_decision": _closure, "acceptance_record": _acceptance}
+BODIES = {DocumentKind.RECTIFICATION_NOTICE: _rectification,
+          DocumentKind.EXTENSION_DECISION: _extension,
+          DocumentKind.CLOSURE_DECISION: _closure, DocumentKind.ACCEPTANCE_RECORD: _acceptance}
 
 
 def compose(data: dict) -> Composed:
     kind = data["kind"]
-    closing = []
-    if kind == "acceptance_record":
+    closing, addressee = [], ""
+    if kind != DocumentKind.ACCEPTANCE_RECORD:
+        addressee = f"{data['enterprise']['name']}："
+    else:
         names = "、".join(data["acceptance"]["signatures"]) or "—"
         closing = [f"验收人员（签名）：{names}", "企业代表（签名）：＿＿＿＿＿＿"]
     return Composed(
         issuer=data["issuer"], number=data["number"], title=TITLES[kind],
-        addressee="" if kind == "acceptance_record" else f"{data['enterprise']['name']}：",
+        addressee=addressee,
         paragraphs=BODIES[kind](data), facts=_facts(data),
         date_text=chinese_date(data["issued_on"]), closing=closing)
 

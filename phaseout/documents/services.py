@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phaseout.accounts.scope import scope_of
 from phaseout.audit.services import audit_record
+from phaseout.cases.access import not_theirs
 from phaseout.cases.models import Case, CaseEvent, Deadline
 from phaseout.cases.workflow import (
     CATALOGUE,
@@ -21,32 +23,30 @@ from phaseout.cases.workflow import (
     EXIT_RULES,
     QUALITY_LAW,
     SAFETY_LAW,
-    CasePath,
     State,
 )
 from phaseout.documents import render
 from phaseout.documents.models import DocumentCounter, DocumentKind, OfficialDocument
 from phaseout.reference.models import Department, Division
-
-HANDLE = "cases.handle_case"
+from phaseout.standards import rules  # noqa: F401  (importing registers the rules)
+from phaseout.standards.engine import REGISTRY
+from phaseout.standards.vocabulary import Path
 
 # Where each document makes sense: (path, state) pairs, or a state on any path.
 WHEN: dict[str, set[tuple[str | None, str]]] = {
-    DocumentKind.RECTIFICATION_NOTICE: {(CasePath.ENERGY, State.RECTIFYING),
-                                        (CasePath.QUALITY, State.RECTIFYING)},
+    DocumentKind.RECTIFICATION_NOTICE: {(Path.ENERGY, State.RECTIFYING),
+                                        (Path.QUALITY, State.RECTIFYING)},
     DocumentKind.EXTENSION_DECISION: {(None, State.EXTENDED)},
     DocumentKind.CLOSURE_DECISION: {(None, State.CLOSURE_ORDERED)},
     DocumentKind.ACCEPTANCE_RECORD: {(None, State.ACCEPTED)},
 }
-PATH_LAW = {CasePath.ENERGY: ENERGY_LAW, CasePath.ENVIRONMENT: ENV_LAW,
-            CasePath.QUALITY: QUALITY_LAW, CasePath.SAFETY: SAFETY_LAW,
-            CasePath.ELIMINATED: CATALOGUE, CasePath.COAL_POWER: COAL}
+PATH_LAW = {Path.ENERGY: ENERGY_LAW, Path.ENVIRONMENT: ENV_LAW,
+            Path.QUALITY: QUALITY_LAW, Path.SAFETY: SAFETY_LAW,
+            Path.ELIMINATED: CATALOGUE, Path.COAL_POWER: COAL}
 
-# The parts of a document number: office (place + department) and kind, e.g.
-# 韶能源整改〔2026〕3号 for the third rectification notice of Shaoguan's energy office in 2026.
-DEPARTMENT_ABBR = {"industry": "工信", "development-reform": "发改", "energy": "能源",
-                   "ecology-environment": "环", "market-regulation": "市监",
-                   "emergency-management": "应急", "natural-resources": "自然资源"}
+# The parts of a document number: office (place + department, `Department.abbreviation`) and
+# kind, e.g. 韶能源整改〔2026〕3号 for the third rectification notice of Shaoguan's energy office
+# in 2026.
 CITY_ABBR = {"广州市": "穗", "东莞市": "莞", "汕尾市": "汕尾"}  # others: the first character
 KIND_ABBR = {DocumentKind.RECTIFICATION_NOTICE: "整改", DocumentKind.EXTENSION_DECISION: "延期",
              DocumentKind.CLOSURE_DECISION: "关停", DocumentKind.ACCEPTANCE_RECORD: "验收"}
@@ -68,7 +68,7 @@ def _place_abbr(division: Division) -> str:
 
 def document_number(*, department: Department, division: Division, kind: str, year: int,
                     serial: int) -> str:
-    dept = DEPARTMENT_ABBR.get(department.code, department.name[:2])
+    dept = department.abbreviation or department.name[:2]
     return f"{_place_abbr(division)}{dept}{KIND_ABBR[kind]}〔{year}〕{serial}号"
 
 
@@ -96,7 +96,7 @@ def _check_state(case: Case, kind: str) -> None:
     if (case.path, case.state) in WHEN[kind] or (None, case.state) in WHEN[kind]:
         return
     needed = "、".join(
-        f"{CasePath(path).label}：{State(state).label}" if path else str(State(state).label)
+        f"{Path(path).label}：{State(state).label}" if path else str(State(state).label)
         for path, state in sorted(WHEN[kind], key=lambda pair: (pair[0] or "", pair[1])))
     raise DocumentError(_("A %(kind)s is issued only for a case in “%(needed)s”; case %(number)s "
                           "is “%(state)s”.")
@@ -105,13 +105,15 @@ def _check_state(case: Case, kind: str) -> None:
 
 
 def _check_actor(case: Case, actor) -> None:
-    if actor is None or actor.is_superuser:
+    """Issuing is handling the case (`Scope.may_handle`); nobody is the system."""
+    if actor is None:
         return
-    if not actor.has_perm(HANDLE):
-        raise DocumentError(_("You may not issue documents on cases."))
-    if actor.department_id != case.department_id:
-        raise DocumentError(_("This case belongs to %(d)s; only its officials may issue its "
-                              "documents.") % {"d": case.department.name})
+    scope = scope_of(actor)
+    if scope.may_handle(case):
+        return
+    if not scope.speaks_for(case):
+        raise DocumentError(not_theirs(case))
+    raise DocumentError(_("You may not issue documents on cases."))
 
 
 def _issuing_division(case: Case, actor) -> Division:
@@ -138,9 +140,6 @@ def _last_event(case: Case, *states: str) -> CaseEvent | None:
 
 
 def _rules(case: Case) -> list[dict]:
-    from phaseout.standards import rules  # noqa: F401 (importing registers the rules)
-    from phaseout.standards.engine import REGISTRY
-
     found = []
     for rule_id in case.rule_ids or []:
         rule = REGISTRY.get(rule_id)

@@ -1,5 +1,6 @@
 """Issuing and downloading a case's official documents. Permissions come from the URL table
-(accounts.permissions); region and department scope from the one scope (accounts.scope).get_case_for."""
+(accounts.permissions); region and department scope from the one scope (accounts.scope),
+through cases.access.get_case_for."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404

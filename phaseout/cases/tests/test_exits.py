@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from phaseout.audit.models import AuditEntry
 from phaseout.audit.services import audit_verify
-from phaseout.cases import exits, services
+from phaseout.cases import exit_acceptance as after
+from phaseout.cases import exits, selectors_exit, services
 from phaseout.cases.models import Deadline, ExitItem, Notification, Reinspection
 from phaseout.registry.models import LineStatusChange
 
@@ -82,11 +83,11 @@ def _dismantle(case, people):
 def _accept_and_archive(case, people):
     handler = people["handler"]
     record = _photo(case, handler, name="验收记录.pdf", content=PDF, on=dt.date(2025, 4, 8))
-    exits.acceptance_record(case=case, accepted_on=dt.date(2025, 4, 8), official_1=handler,
+    after.acceptance_record(case=case, accepted_on=dt.date(2025, 4, 8), official_1=handler,
                             official_2=people["colleague"], record="主体设备已拆除，现场核实",
                             evidence=record, actor=handler)
-    exits.acceptance_approve(case=case, actor=people["approver"])
-    return exits.exit_archive(case=case, note="档案号 SG-2025-017", actor=handler)
+    after.acceptance_approve(case=case, actor=people["approver"])
+    return after.exit_archive(case=case, note="档案号 SG-2025-017", actor=handler)
 
 
 @pytest.mark.req("T2", "W2")
@@ -156,24 +157,24 @@ def test_it_dismantles_and_is_accepted_by_two_different_officials(case, people, 
         assert dismantled.line.status == "dismantled"
         record = _photo(case, handler, name="验收记录.pdf", content=PDF, on=dt.date(2025, 4, 8))
         with pytest.raises(exits.ExitError) as twice:
-            exits.acceptance_record(case=case, accepted_on=dt.date(2025, 4, 8), official_1=handler,
+            after.acceptance_record(case=case, accepted_on=dt.date(2025, 4, 8), official_1=handler,
                                     official_2=handler, record="现场核实", evidence=record,
                                     actor=handler)
         assert twice.value.field == "official_2" and "two different officials" in str(twice.value)
-        exits.acceptance_record(case=case, accepted_on=dt.date(2025, 4, 8), official_1=handler,
+        after.acceptance_record(case=case, accepted_on=dt.date(2025, 4, 8), official_1=handler,
                                 official_2=colleague, record="主体设备已拆除，现场核实",
                                 evidence=record, actor=handler)
         # The proposer cannot approve it; the department's approver does.
         with pytest.raises(services.CaseError):
-            exits.acceptance_approve(case=case, actor=handler)
-        accepted = exits.acceptance_approve(case=case, actor=approver)
+            after.acceptance_approve(case=case, actor=handler)
+        accepted = after.acceptance_approve(case=case, actor=approver)
     assert accepted.state == "accepted"
     event = accepted.events.get(kind="transition", to_state="accepted")
     assert event.data["signatures"] == ["exit-handler", "exit-colleague"]
     # Re-inspections 6, 12 and 24 months after the acceptance (procedure.reinspection_months).
     assert accepted.deadlines.filter(kind=Deadline.Kind.REINSPECTION).count() == 3
     with time_machine.travel("2025-04-11 10:00 +08:00", tick=False):
-        archived = exits.exit_archive(case=case, note="档案号 SG-2025-017", actor=handler)
+        archived = after.exit_archive(case=case, note="档案号 SG-2025-017", actor=handler)
     assert archived.state == "reinspection"
     assert archived.exits.get().archived_on == dt.date(2025, 4, 11)
     assert audit_verify().ok
@@ -219,7 +220,7 @@ def test_it_marks_each_reinspection_deadline_met_and_closes_after_the_last(case,
     assert len(due) == 3
     for number, deadline in enumerate(due, start=1):
         with time_machine.travel(f"{deadline.due_on.isoformat()} 10:00 +08:00", tick=False):
-            inspection = exits.reinspection_record(
+            inspection = after.reinspection_record(
                 case=case, inspected_on=deadline.due_on, result=Reinspection.Result.PASSED,
                 note="设备未恢复", evidence=None, actor=handler)
         deadline.refresh_from_db()
@@ -244,18 +245,18 @@ def test_it_proposes_a_new_exit_order_when_a_reinspection_fails(case, people, se
     with time_machine.travel("2025-09-01 10:00 +08:00", tick=False):
         proof = _photo(case, handler, name="电表读数.jpg", on=dt.date(2025, 9, 1))
         with pytest.raises(exits.ExitError) as no_proof:
-            exits.reinspection_record(case=case, inspected_on=dt.date(2025, 9, 1),
+            after.reinspection_record(case=case, inspected_on=dt.date(2025, 9, 1),
                                       result="failed", note="恢复生产", evidence=None,
                                       actor=handler)
         assert no_proof.value.field == "evidence"
-        exits.reinspection_record(case=case, inspected_on=dt.date(2025, 9, 1), result="failed",
+        after.reinspection_record(case=case, inspected_on=dt.date(2025, 9, 1), result="failed",
                                   note="电表显示恢复用电生产", evidence=proof, actor=handler)
         case.refresh_from_db()
         assert case.state == "reinspection"
         assert case.proposals.filter(to_state="exit_ordered", decided_at__isnull=True).exists()
         assert Notification.objects.filter(user=approver, case=case,
                                            message__contains="re-inspection").exists()
-        reordered = exits.exit_reorder(case=case, actor=approver)
+        reordered = after.exit_reorder(case=case, actor=approver)
     assert reordered.state == "exit_ordered"
     assert reordered.deadlines.filter(kind=Deadline.Kind.DISMANTLING, met_on__isnull=True).exists()
     with time_machine.travel("2025-09-02 10:00 +08:00", tick=False):
@@ -321,7 +322,8 @@ def _panel(case, user):
     request.user = user
     case.refresh_from_db()
     return render_to_string("cases/_exit_panel.html",
-                            {"case": case, "exit": exits.exit_panel(case=case)}, request=request)
+                            {"case": case, "exit": selectors_exit.exit_panel(case=case)},
+                            request=request)
 
 
 @pytest.mark.req("T2", "T3")

@@ -7,10 +7,12 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from phaseout.cases import numbering, opening, services
 from phaseout.cases.models import Case, CaseEvent
 from phaseout.cases.opening import cases_open_from_run
-from phaseout.cases.workflow import DEPARTMENT, FROM_RULE_PATH, INITIAL
+from phaseout.cases.workflow import INITIAL
 from phaseout.reference.models import IndicatorKind
+from phaseout.reference.selectors import department_for_path
 from phaseout.registry.models import Indicator
 from phaseout.standards.models import Finding
 from phaseout.standards.services import assessment_run
@@ -29,7 +31,7 @@ def failing_run(registry):
 
 
 def _failing(run) -> set[tuple[int, str]]:
-    return {(line_id, FROM_RULE_PATH[path]) for line_id, path in Finding.objects.filter(
+    return {(line_id, path) for line_id, path in Finding.objects.filter(
         run=run.results_run, verdict="fail").values_list("line_id", "path")}
 
 
@@ -44,7 +46,7 @@ def test_it_opens_one_case_per_failing_line_and_path(registry, failing_run):
     assert {(c.line_id, c.path) for c in cases} == expected
     for case in cases.select_related("department"):
         assert case.state == INITIAL[case.path]
-        assert case.department.code == DEPARTMENT[case.path]
+        assert case.department.code == department_for_path(case.path).code
         assert case.source == Case.Source.ASSESSMENT and case.source_ref == f"run:{failing_run.pk}"
         assert case.rule_ids and case.events.filter(kind=CaseEvent.Kind.OPENED).count() == 1
     kiln = Case.objects.get(line=registry["cement_kiln"], path="energy")
@@ -91,3 +93,31 @@ def test_it_opens_cases_from_the_command(registry, failing_run, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"Run #{failing_run.pk}: {Case.objects.count()} case(s) opened")
     assert out[1].startswith(f"Run #{failing_run.pk}: 0 case(s) opened")
+
+
+@pytest.mark.req("E5", "P1")
+def test_it_numbers_single_and_bulk_openings_from_one_sequence(registry, failing_run,
+                                                               monkeypatch):
+    asked = []
+
+    def spy(department, year, count=1):
+        asked.append((department.code, count))
+        return numbering.case_numbers(department, year, count)
+
+    monkeypatch.setattr(services, "case_numbers", spy)
+    monkeypatch.setattr(opening, "case_numbers", spy)
+    with time_machine.travel(NOW, tick=False):
+        first, _created = services.case_open(line=registry["steel_bf"], path="energy",
+                                             source=Case.Source.INSPECTION, actor=None)
+        cases_open_from_run(run=failing_run, actor=None)
+        last, _created = services.case_open(line=registry["glass_float"], path="energy",
+                                            source=Case.Source.INSPECTION, actor=None)
+    energy = list(Case.objects.filter(path="energy").order_by("id")
+                  .values_list("number", flat=True))
+    bulk = [n for n in energy if n not in (first.number, last.number)]
+    assert first.number == "ENERGY-2024-000001" and bulk
+    # One sequence: the block the bulk opening reserved follows the single case, and the next
+    # single case follows the block, without gaps.
+    assert energy == [f"ENERGY-2024-{serial:06d}" for serial in range(1, len(energy) + 1)]
+    assert last.number == energy[-1]
+    assert ("energy", 1) in asked and ("energy", len(bulk)) in asked

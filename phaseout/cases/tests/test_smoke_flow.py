@@ -28,7 +28,8 @@ def energy_people(db):
 @pytest.mark.django_db
 def test_it_follows_the_energy_path(registry, energy_people):
     kiln = registry["cement_kiln"]
-    Indicator.objects.create(line=kiln, year=2023, kind=IndicatorKind.objects.get(code="clinker-power"),
+    Indicator.objects.create(line=kiln, year=2023,
+                             kind=IndicatorKind.objects.get(code="clinker-power"),
                              value=70, unit="kWh/t", source="energy_supervision")
     with time_machine.travel("2024-08-31 10:00 +08:00", tick=False):
         run = assessment_run(year=2023, as_of=dt.date(2023, 12, 31), actor=None)

@@ -17,27 +17,27 @@ from hypothesis import strategies as st
 from phaseout.audit.models import AuditEntry
 from phaseout.cases import services
 from phaseout.cases.models import Case, CaseEvent, Evidence, Proposal
+from phaseout.cases.tests.factories import exit_proven
 from phaseout.cases.workflow import (
     APPLICATION,
     DECISION,
-    DEPARTMENT,
     EVIDENCE,
     PLEDGE,
     TRANSITIONS,
     TWO_SIGNATURES,
-    CasePath,
     State,
     allowed,
-    handled_by_exit,
 )
+from phaseout.reference.selectors import department_for_path
+from phaseout.standards.vocabulary import Path
 
 NOW = "2025-03-03 10:00 +08:00"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # Requirement markers by path: energy (E5), environment (V3), quality (Q1, Q3), safety (S3),
 # coal power (T1), the exit of eliminated equipment (T2).
-REQ = {CasePath.ENERGY: "E5", CasePath.ENVIRONMENT: "V3", CasePath.QUALITY: "Q1",
-       CasePath.SAFETY: "S3", CasePath.ELIMINATED: "T2", CasePath.COAL_POWER: "T1"}
+REQ = {Path.ENERGY: "E5", Path.ENVIRONMENT: "V3", Path.QUALITY: "Q1",
+       Path.SAFETY: "S3", Path.ELIMINATED: "T2", Path.COAL_POWER: "T1"}
 
 # What the services say is missing or refused (msgids, compared in the active language).
 EVIDENCE_MSG = "at least one dated evidence file (photo or PDF)"
@@ -51,6 +51,11 @@ ONCE_MSG = ("The rectification period was already extended once; the law allows 
 
 EDGES = [(path, frm, to) for path, table in TRANSITIONS.items()
          for frm, outs in table.items() for to in outs]
+
+
+def department(path: str) -> str:
+    """The code of the department that answers for the path (departments.yaml `paths`)."""
+    return department_for_path(path).code
 
 
 def _states(path: str) -> list[str]:
@@ -76,7 +81,7 @@ def officials(db):
     from conftest import _user
 
     people = {}
-    for code in sorted(set(DEPARTMENT.values())):
+    for code in sorted({department(path) for path in TRANSITIONS}):
         people[code] = People(
             _user(f"{code}-handler", role="handler", division_code="440200", department=code),
             _user(f"{code}-approver", role="coordinator", division_code="440200",
@@ -113,9 +118,9 @@ def requirements(case: Case, to: str, actor) -> dict:
         kwargs["pledge"] = True
     if to == State.EXTENDED:
         kwargs["extension_months"] = 3
-    # Exit steps normally come through cases/exits.py, which checks the measures first; the
-    # edge itself is what this test takes.
-    kwargs["exit_checked"] = handled_by_exit(case.state, to)
+    # Exit steps normally come through cases/exits.py, which records the measures first; here
+    # the exit's records are built as data and the edge itself is what this test takes.
+    exit_proven(case, to)
     return kwargs
 
 
@@ -132,7 +137,7 @@ def take(case: Case, to: str, people: People) -> Case:
 @pytest.mark.req("E5", "V3", "Q1", "Q3", "S3", "T1", "T2")
 @pytest.mark.parametrize(("path", "frm", "to"), EDGES, ids=[f"{p}:{f}->{t}" for p, f, t in EDGES])
 def test_it_takes_every_edge_of_every_path(registry, officials, path, frm, to):
-    people = officials[DEPARTMENT[path]]
+    people = officials[department(path)]
     with time_machine.travel(NOW, tick=False):
         case = case_in(registry["cement_kiln"], path, frm)
         audits = AuditEntry.objects.filter(action="case.transition", object_id=case.number)
@@ -153,7 +158,7 @@ def test_it_takes_every_edge_of_every_path(registry, officials, path, frm, to):
 @pytest.mark.req("E5", "V3", "Q1", "Q3", "S3", "T1", "T2")
 @pytest.mark.parametrize("path", list(TRANSITIONS))
 def test_it_refuses_every_pair_of_states_not_in_the_table(registry, officials, path):
-    people = officials[DEPARTMENT[path]]
+    people = officials[department(path)]
     states = _states(path)
     with time_machine.travel(NOW, tick=False):
         case = case_in(registry["cement_kiln"], path, states[0])
@@ -181,7 +186,7 @@ def test_it_refuses_every_pair_of_states_not_in_the_table(registry, officials, p
 def test_it_refuses_a_handler_taking_a_decision_directly(registry, officials):
     people = officials["energy"]
     with time_machine.travel(NOW, tick=False):
-        case = case_in(registry["cement_kiln"], CasePath.ENERGY, State.RECTIFYING)
+        case = case_in(registry["cement_kiln"], Path.ENERGY, State.RECTIFYING)
         with pytest.raises(services.CaseError, match=str(State.CLOSURE_PROPOSED.label)):
             services.case_transition(case=case, to=State.CLOSURE_PROPOSED, actor=people.handler)
         # Even an approver needs a handler's proposal first.
@@ -198,7 +203,7 @@ def test_it_refuses_a_handler_taking_a_decision_directly(registry, officials):
 def test_it_refuses_the_proposer_approving_their_own_proposal(registry, officials):
     people = officials["energy"]
     with time_machine.travel(NOW, tick=False):
-        case = case_in(registry["cement_kiln"], CasePath.ENERGY, State.RECTIFYING)
+        case = case_in(registry["cement_kiln"], Path.ENERGY, State.RECTIFYING)
         services.case_propose(case=case, to=State.CLOSURE_PROPOSED, actor=people.approver)
         with pytest.raises(services.CaseError, match=re.escape(gettext(OWN_PROPOSAL_MSG))):
             services.case_transition(case=case, to=State.CLOSURE_PROPOSED, actor=people.approver)
@@ -212,7 +217,7 @@ def test_it_refuses_an_official_of_another_department(registry, officials):
     ecology = officials["ecology-environment"]
     energy = officials["energy"]
     with time_machine.travel(NOW, tick=False):
-        case = case_in(registry["cement_kiln"], CasePath.ENERGY, State.RECTIFYING)
+        case = case_in(registry["cement_kiln"], Path.ENERGY, State.RECTIFYING)
         with pytest.raises(services.CaseError, match=case.department.name):
             services.case_transition(case=case, to=State.RECHECK, actor=ecology.handler)
         with pytest.raises(services.CaseError, match=case.department.name):
@@ -228,21 +233,21 @@ def test_it_refuses_an_official_of_another_department(registry, officials):
 @pytest.mark.req("T2", "E5")
 @pytest.mark.parametrize(("path", "frm", "to", "given_kwargs", "missing"), [
     # sealing needs a dated evidence file and the public pledge: both named
-    (CasePath.ELIMINATED, State.EXIT_ORDERED, State.SEALED, {},
+    (Path.ELIMINATED, State.EXIT_ORDERED, State.SEALED, {},
      [EVIDENCE_MSG, PLEDGE_MSG]),
     # the pledge alone is not enough
-    (CasePath.ELIMINATED, State.EXIT_ORDERED, State.SEALED, {"pledge": True},
+    (Path.ELIMINATED, State.EXIT_ORDERED, State.SEALED, {"pledge": True},
      [EVIDENCE_MSG]),
     # on-site acceptance: one official signing twice is one signature
-    (CasePath.ELIMINATED, State.DISMANTLED, State.ACCEPTED, {"signatures": ["李明", "李明"]},
+    (Path.ELIMINATED, State.DISMANTLED, State.ACCEPTED, {"signatures": ["李明", "李明"]},
      [SIGNATURES_MSG]),
     # an extension request needs the enterprise's written application
-    (CasePath.ENERGY, State.RECTIFYING, State.EXTENSION_REQUESTED, {"application": "  "},
+    (Path.ENERGY, State.RECTIFYING, State.EXTENSION_REQUESTED, {"application": "  "},
      [APPLICATION_MSG]),
 ])
 def test_it_refuses_a_step_missing_what_it_needs(registry, officials, path, frm, to,
                                                  given_kwargs, missing):
-    people = officials[DEPARTMENT[path]]
+    people = officials[department(path)]
     with time_machine.travel(NOW, tick=False):
         case = case_in(registry["cement_kiln"], path, frm)
         actor = people.handler
@@ -250,8 +255,7 @@ def test_it_refuses_a_step_missing_what_it_needs(registry, officials, path, frm,
             services.case_propose(case=case, to=to, actor=people.handler)
             actor = people.approver
         with pytest.raises(services.CaseError) as refusal:
-            services.case_transition(case=case, to=to, actor=actor, **given_kwargs,
-                                     exit_checked=handled_by_exit(frm, to))
+            services.case_transition(case=case, to=to, actor=actor, **given_kwargs)
     for msgid in missing:
         assert gettext(msgid) in str(refusal.value)
     case.refresh_from_db()
@@ -262,7 +266,7 @@ def test_it_refuses_a_step_missing_what_it_needs(registry, officials, path, frm,
 def test_it_allows_one_extension_only(registry, officials):
     people = officials["energy"]
     with time_machine.travel(NOW, tick=False):
-        case = case_in(registry["cement_kiln"], CasePath.ENERGY, State.RECTIFYING)
+        case = case_in(registry["cement_kiln"], Path.ENERGY, State.RECTIFYING)
         case = take(case, State.EXTENSION_REQUESTED, people)
         case = take(case, State.EXTENDED, people)
         assert case.extension_used
@@ -283,7 +287,7 @@ def test_it_allows_one_extension_only(registry, officials):
 def test_it_refuses_any_extension_outside_one_to_three_months(registry, officials):
     people = officials["energy"]
     with time_machine.travel(NOW, tick=False):
-        case = case_in(registry["cement_kiln"], CasePath.ENERGY, State.EXTENSION_REQUESTED)
+        case = case_in(registry["cement_kiln"], Path.ENERGY, State.EXTENSION_REQUESTED)
         services.case_propose(case=case, to=State.EXTENDED, actor=people.handler)
 
     @settings(max_examples=40, deadline=None,
@@ -304,7 +308,7 @@ def test_it_refuses_any_extension_outside_one_to_three_months(registry, official
 @pytest.mark.req("E5")
 def test_it_keeps_the_history_append_only(registry, officials):
     with time_machine.travel(NOW, tick=False):
-        case = case_in(registry["cement_kiln"], CasePath.ENERGY, State.RECTIFYING)
+        case = case_in(registry["cement_kiln"], Path.ENERGY, State.RECTIFYING)
     event = case.events.first()
     event.note = "改写历史"
     with pytest.raises(PermissionError):

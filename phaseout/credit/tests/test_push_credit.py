@@ -16,6 +16,7 @@ from django.utils import timezone
 from phaseout.audit.models import AuditEntry
 from phaseout.cases.models import Case, Evidence
 from phaseout.cases.services import case_open, case_transition
+from phaseout.cases.tests.factories import exit_proven
 from phaseout.credit import services
 from phaseout.credit.models import CreditPush, CreditRecord, SanctionDomain
 from phaseout.credit.services import backoff, credit_record_missed_exit
@@ -190,12 +191,14 @@ def test_it_pushes_a_repair_when_the_exit_is_accepted(missed_exit, platform, set
         evidence = Evidence.objects.create(
             case=missed_exit, file=SimpleUploadedFile("photo.pdf", b"%PDF-1.4"),
             description="拆除后现场照片", taken_on=dt.date(2025, 7, 14))
-        # exit_checked: the exit measures are not what this test is about (cases/exits.py).
-        case = case_transition(case=missed_exit, to="dismantled", actor=None, exit_checked=True,
+        # The exit's records are built as data: they are not what this test is about
+        # (cases/exits.py records them).
+        exit_proven(missed_exit, "dismantled")
+        case = case_transition(case=missed_exit, to="dismantled", actor=None,
                                evidence=[evidence])
         assert CreditRecord.objects.get().repaired_at is None
-        case_transition(case=case, to="accepted", actor=None, signatures=["甲", "乙"],
-                        exit_checked=True)
+        exit_proven(case, "accepted")
+        case_transition(case=case, to="accepted", actor=None, signatures=["甲", "乙"])
     record = CreditRecord.objects.get()
     assert record.repaired_at is not None
     repair = CreditPush.objects.get(kind="repair")

@@ -21,6 +21,7 @@ from conftest import _user, division
 from phaseout.audit.models import AuditEntry
 from phaseout.cases.models import Evidence
 from phaseout.cases.services import case_open, case_transition
+from phaseout.cases.tests.factories import exit_proven
 from phaseout.cases.workflow import State
 from phaseout.disclosure import selectors
 from phaseout.disclosure.models import ListSnapshot
@@ -30,12 +31,14 @@ from phaseout.reference.models import Department
 
 
 def _walk(case, *states):
-    """Take each step as the system would, with what every step can need."""
+    """Take each step as the system would, with what every step can need (the exit's records
+    built as data)."""
     for to in states:
         evidence = Evidence.objects.create(
             case=case, file=SimpleUploadedFile("photo.pdf", b"%PDF-1.4"), description="现场照片",
             taken_on=dt.date(2025, 3, 1))
-        case = case_transition(case=case, to=to, actor=None, evidence=[evidence], exit_checked=True,
+        exit_proven(case, to)
+        case = case_transition(case=case, to=to, actor=None, evidence=[evidence],
                                signatures=["甲", "乙"], pledge=True, application="申请")
     return case
 

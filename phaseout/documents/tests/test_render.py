@@ -8,7 +8,8 @@ from phaseout.documents.services import document_number, kinds_for
 from phaseout.reference.models import Department
 
 FACTS = {
-    "kind": "rectification_notice", "number": "韶能源整改〔2027〕1号", "issuer": "韶关市能源主管部门",
+    "kind": "rectification_notice", "number": "韶能源整改〔2027〕1号",
+    "issuer": "韶关市能源主管部门",
     "issued_on": "2027-01-04", "case_number": "ENERGY-2027-000001", "path": "energy",
     "state": "rectifying", "path_basis": "《中华人民共和国节约能源法》",
     "enterprise": {"name": "翁源水泥有限公司", "uscc": "91440229MA0000002X", "address": "",

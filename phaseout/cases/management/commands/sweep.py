@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from phaseout.cases.services import deadlines_sweep
+from phaseout.cases.sweep import deadlines_sweep
 
 
 class Command(BaseCommand):

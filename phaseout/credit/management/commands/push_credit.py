@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from phaseout.credit.models import CreditPush
-from phaseout.credit.services import credit_push_attempt
+from phaseout.credit.services import Outcome, credit_push_attempt
 
 
 class Command(BaseCommand):
@@ -46,10 +46,11 @@ class Command(BaseCommand):
                     totals[outcome] = totals.get(outcome, 0) + n
                 # Rows that failed now wait for their backoff, so a batch that only skipped
                 # or retried means nothing more is due.
-                if not counts.get("sent") and not counts.get("refused"):
+                if not counts.get(Outcome.SENT) and not counts.get(Outcome.REFUSED):
                     break
-            self.stdout.write(f"{totals.get('sent', 0)} sent, {totals.get('retry', 0)} to retry, "
-                              f"{totals.get('refused', 0)} refused.")
+            self.stdout.write(f"{totals.get(Outcome.SENT, 0)} sent, "
+                              f"{totals.get(Outcome.RETRY, 0)} to retry, "
+                              f"{totals.get(Outcome.REFUSED, 0)} refused.")
             if not opts["loop"]:
                 return
             time.sleep(opts["every"])
