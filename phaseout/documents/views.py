@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from phaseout.accounts.scope import scope_of
 from phaseout.cases.access import get_case_for
 from phaseout.documents.models import OfficialDocument
 from phaseout.documents.services import DocumentError, document_issue
@@ -46,10 +47,10 @@ def document_download(request, pk: int, fmt: str):
     if fmt not in ("docx", "pdf"):
         raise Http404("Documents are kept as docx and pdf.")
     try:
-        document = OfficialDocument.objects.get(pk=pk)
-    except OfficialDocument.DoesNotExist as exc:
+        within = scope_of(request.user).cases("case__")
+        document = OfficialDocument.objects.filter(within).get(pk=pk)
+    except OfficialDocument.DoesNotExist as exc:  # also outside the user's scope
         raise Http404("No such document in your area.") from exc
-    get_case_for(request.user, document.case_id)  # 404 outside the user's scope
     stored = document.docx if fmt == "docx" else document.pdf
     return FileResponse(stored.open("rb"), as_attachment=True,
                         filename=f"{document.get_kind_display()}-{document.number}.{fmt}")

@@ -13,7 +13,7 @@ from phaseout.accounts.tests.test_permissions import _named_patterns
 
 USCC = "USCC"  # replaced by the Qujiang steel works' credit code
 
-# Bodies of API writes: valid against their schema, so the operation reaches its records.
+# Bodies of writes: valid against their schema or form, so the step reaches its records.
 BODIES = {
     "api:enterprise-create": {"uscc": "91440205000000772N", "name": "曲江新材料有限公司",
                               "county_code": "440205", "legal_representative": "李四",
@@ -25,6 +25,9 @@ BODIES = {
     "api:line-update": {"version": 1, "capacity": 30},
     "api:indicator-create": {"year": 2024, "kind": "process-energy", "value": 395.5,
                              "unit": "kgce/t", "source": "energy_supervision"},
+    "cases:case-open": {"uscc": USCC, "line_code": "BF1", "path": "eliminated",
+                        "source": "inspection", "source_ref": "韶工信检〔2025〕1号"},
+    "cases:open-from-run": {"run": 1},
     "api:licence-create": {"kind": "discharge", "number": "91440205PW001",
                            "valid_from": "2024-01-01", "valid_until": "2028-12-31",
                            "issuer": "韶关市生态环境局"},
@@ -69,7 +72,7 @@ WALKED = {
     "documents:download": ("get", {"pk": 1, "fmt": "pdf"}),
     "cases:case-list": ("get", {}),
     "cases:tasks": ("get", {}),
-    "cases:case-open": ("get", {}),
+    "cases:case-open": ("post", {}),
     "cases:open-from-run": ("post", {}),
     "cases:case-detail": ("get", {"pk": 1}),
     "cases:evidence-download": ("get", {"pk": 1}),
@@ -144,6 +147,10 @@ def test_it_goes_through_the_one_scope(name, registry, shaoguan_official, scope_
     client.force_login(shaoguan_official)
     uscc = registry["qujiang_steel"].uscc
     url = reverse(name, kwargs={k: uscc if v == USCC else v for k, v in kwargs.items()})
-    body = {"data": BODIES[name], "content_type": "application/json"} if name in BODIES else {}
+    body = {}
+    if name in BODIES:
+        data = {k: uscc if v == USCC else v for k, v in BODIES[name].items()}
+        body = {"data": data, "content_type": "application/json"} if name.startswith("api:") \
+            else {"data": data}
     with pytest.raises(Consulted):
         getattr(client, method)(url, **body)
