@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import audit_record
 from phaseout.cases.models import Case, Evidence
 from phaseout.cases.services import CaseError
@@ -28,7 +29,7 @@ def evidence_attach(*, case: Case, file, description: str, taken_on: dt.date, ac
                         % {"d": taken_on.isoformat()})
     item = Evidence.objects.create(case=case, file=file, description=description.strip()
                                    or file.name, taken_on=taken_on, uploaded_by=actor)
-    audit_record(actor=actor, action="case.evidence", object_type="case", object_id=case.number,
-                 after={"evidence": item.pk, "file": item.file.name,
+    audit_record(actor=actor, action=Action.CASE_EVIDENCE, object_type="case",
+                 object_id=case.number, after={"evidence": item.pk, "file": item.file.name,
                         "description": item.description, "taken_on": taken_on})
     return item

@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import audit_record
 from phaseout.cases.errors import ExitError
 from phaseout.cases.exit_validators import (
@@ -98,7 +99,7 @@ def acceptance_record(
     )
     audit_record(
         actor=actor,
-        action="exit.acceptance",
+        action=Action.EXIT_ACCEPTANCE,
         object_type="case",
         object_id=locked.number,
         after={
@@ -166,7 +167,7 @@ def exit_archive(*, case: Case, note: str, actor, expected_version: int | None =
     record.save(update_fields=["archived_on", "archive_note", "archived_by"])
     audit_record(
         actor=actor,
-        action="exit.archive",
+        action=Action.EXIT_ARCHIVE,
         object_type="case",
         object_id=locked.number,
         after={"round": record.round, "archived_on": record.archived_on, "note": note},
@@ -224,7 +225,7 @@ def reinspection_record(
     )
     audit_record(
         actor=actor,
-        action="reinspection.record",
+        action=Action.REINSPECTION_RECORD,
         object_type="case",
         object_id=locked.number,
         after={

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import audit_record
 from phaseout.cases.access import refusal
 from phaseout.cases.errors import ExitError
@@ -125,7 +126,7 @@ def exit_plan(*, case: Case, method: str, actor) -> ExitRecord:
     )
     audit_record(
         actor=actor,
-        action="exit.plan",
+        action=Action.EXIT_PLAN,
         object_type="case",
         object_id=locked.number,
         before=before,
@@ -171,7 +172,7 @@ def exit_item_record(
     )
     audit_record(
         actor=actor,
-        action="exit.item",
+        action=Action.EXIT_ITEM,
         object_type="case",
         object_id=locked.number,
         after={"round": record.round, "kind": kind, "done_on": done_on, "evidence": evidence.pk},
@@ -195,7 +196,7 @@ def exit_pledge_record(*, case: Case, text: str, pledged_on: dt.date, actor) -> 
     record.save(update_fields=["pledge_text", "pledge_on"])
     audit_record(
         actor=actor,
-        action="exit.pledge",
+        action=Action.EXIT_PLEDGE,
         object_type="case",
         object_id=locked.number,
         before=before,
@@ -226,7 +227,7 @@ def exit_announce(*, case: Case, text: str, announced_on: dt.date, url: str, act
     record.save(update_fields=["announcement_text", "announcement_on", "announcement_url"])
     audit_record(
         actor=actor,
-        action="exit.announce",
+        action=Action.EXIT_ANNOUNCE,
         object_type="case",
         object_id=locked.number,
         before=before,
@@ -275,7 +276,7 @@ def exit_complete(*, case: Case, actor, expected_version: int | None = None) -> 
     )
     audit_record(
         actor=actor,
-        action="exit.complete",
+        action=Action.EXIT_COMPLETE,
         object_type="case",
         object_id=moved.number,
         after={

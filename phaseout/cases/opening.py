@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import Change, audit_record_many
 from phaseout.cases.models import Case, CaseEvent, Deadline
 from phaseout.cases.numbering import case_numbers
@@ -79,7 +80,7 @@ def _create(run: AssessmentRun, todo: list[tuple[int, str, list[str]]], opened_o
         c.pk is None for c in cases) else {c.number: c.pk for c in cases}
     _write_events_and_deadlines(cases, ids, opened_on, now, actor)
     audit_record_many(actor=actor, changes=[
-        Change("case.open", "case", c.number, None,
+        Change(Action.CASE_OPEN, "case", c.number, None,
                {"path": c.path, "state": c.state, "line": c.line_id,
                 "source": Case.Source.ASSESSMENT, "run": run.pk, "rules": c.rule_ids})
         for c in cases])

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import audit_record, audit_record_many
 from phaseout.cases.access import refusal
 from phaseout.cases.errors import CaseConflict, CaseError
@@ -105,7 +106,7 @@ def _case_create(line, path, source, actor, opened_on, rule_ids, source_ref, not
         deadline_add(case, kind, result, basis)
     audit_record(
         actor=actor,
-        action="case.open",
+        action=Action.CASE_OPEN,
         object_type="case",
         object_id=case.number,
         after={
@@ -157,7 +158,7 @@ def case_propose(
     locked.save(update_fields=["version", "updated_at"])
     audit_record(
         actor=actor,
-        action="case.propose",
+        action=Action.CASE_PROPOSE,
         object_type="case",
         object_id=locked.number,
         after={"to": to, "note": note},
@@ -231,7 +232,7 @@ def case_reject(
     locked.save(update_fields=["version", "updated_at"])
     audit_record(
         actor=actor,
-        action="case.reject",
+        action=Action.CASE_REJECT,
         object_type="case",
         object_id=locked.number,
         after={"to": to, "note": note},

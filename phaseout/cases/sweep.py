@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import Change, audit_record_many
 from phaseout.cases.history import case_event
 from phaseout.cases.models import Case, CaseEvent, Deadline
@@ -47,7 +48,7 @@ def _overdue(case: Case, deadline: Deadline, cache: dict | None = None) -> list[
            message=_("%(number)s: the %(kind)s deadline of %(due)s has passed.")
            % {"number": case.number, "kind": Deadline.Kind(deadline.kind).label,
               "due": deadline.due_on.isoformat()})
-    return [*changes, Change("deadline.overdue", "case", case.number, None,
+    return [*changes, Change(Action.DEADLINE_OVERDUE, "case", case.number, None,
                              {"deadline": deadline.kind, "due_on": deadline.due_on})]
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import Change
 from phaseout.cases.access import refusal
 from phaseout.cases.errors import CaseConflict, CaseError
@@ -163,5 +164,5 @@ def transition_apply(case: Case, to: str, *, actor, given: Given | None = None,
         case.closed_on = timezone.localdate()
     case.version += 1
     case.save()
-    return Change("case.transition", "case", case.number, before,
+    return Change(Action.CASE_TRANSITION, "case", case.number, before,
                   {"state": to, "version": case.version, "basis": step.basis}, given.note)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import audit_record
 from phaseout.credit import client
 from phaseout.credit.models import CreditPush, CreditRecord, SanctionDomain
@@ -30,8 +31,9 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"  # claimed by another worker, or not due
 
 
-AUDIT_ACTIONS = {Outcome.SENT: "credit.push_sent", Outcome.RETRY: "credit.push_failed_attempt",
-                 Outcome.REFUSED: "credit.push_refused"}
+AUDIT_ACTIONS = {Outcome.SENT: Action.CREDIT_PUSH_SENT,
+                 Outcome.RETRY: Action.CREDIT_PUSH_FAILED_ATTEMPT,
+                 Outcome.REFUSED: Action.CREDIT_PUSH_REFUSED}
 # Statuses the platform may answer to a good request that it cannot take right now.
 RETRYABLE_4XX = {408, 429}
 
@@ -92,7 +94,7 @@ def credit_record_missed_exit(*, enterprise_id: int, uscc: str, name: str, case_
         # Recorded by a concurrent sweep at the same moment: that record stands.
         return CreditRecord.objects.get(case_number=case_number, repaired_at__isnull=True)
     push = _enqueue(record, CreditPush.Kind.RECORD, _record_payload(record))
-    audit_record(actor=actor, action="credit.record", object_type="credit_record",
+    audit_record(actor=actor, action=Action.CREDIT_RECORD, object_type="credit_record",
                  object_id=record.pk, after={"uscc": uscc, "case": case_number,
                                              "deadline": deadline, "domains": domains,
                                              "push": push.idempotency_key})
@@ -117,7 +119,7 @@ def credit_repair_for_case(*, case_number: str, reason: str = "",
                "repaired_at": record.repaired_at.isoformat(), "reason": record.repair_reason,
                "original_key": _key(record, CreditPush.Kind.RECORD)}
     push = _enqueue(record, CreditPush.Kind.REPAIR, payload)
-    audit_record(actor=actor, action="credit.repair", object_type="credit_record",
+    audit_record(actor=actor, action=Action.CREDIT_REPAIR, object_type="credit_record",
                  object_id=record.pk, after={"case": case_number, "reason": record.repair_reason,
                                              "push": push.idempotency_key})
     return record
@@ -138,7 +140,7 @@ def credit_push_retry(*, push: CreditPush, actor) -> CreditPush:
     locked.attempts = 0
     locked.next_attempt_at = timezone.now()
     locked.save(update_fields=["status", "attempts", "next_attempt_at"])
-    audit_record(actor=actor, action="credit.push_requeue", object_type="credit_push",
+    audit_record(actor=actor, action=Action.CREDIT_PUSH_REQUEUE, object_type="credit_push",
                  object_id=locked.idempotency_key, before=before,
                  after={"status": CreditPush.Status.PENDING})
     return locked

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phaseout.audit.actions import Action
 from phaseout.audit.services import audit_record
 from phaseout.disclosure.models import LIST_KINDS, ListSnapshot
 from phaseout.disclosure.selectors import list_draft
@@ -45,7 +46,7 @@ def list_publish(*, kind: str, department: Department, city: Division | None,
     snapshot = ListSnapshot.objects.create(
         kind=kind, department=department, city=city, as_of=as_of, published_at=timezone.now(),
         published_by=actor, rows=rows, row_count=len(rows), content_hash=content_hash(rows))
-    audit_record(actor=actor, action="list.publish", object_type="list_snapshot",
+    audit_record(actor=actor, action=Action.LIST_PUBLISH, object_type="list_snapshot",
                  object_id=snapshot.pk,
                  after={"kind": kind, "department": department.code,
                         "city": city.code if city else None, "as_of": as_of,
@@ -80,7 +81,7 @@ def list_withdraw(*, snapshot: ListSnapshot, reason: str, actor) -> ListSnapshot
                 reason=reason.strip())
     except IntegrityError as exc:
         raise DisclosureError(_("This list was already withdrawn.")) from exc
-    audit_record(actor=actor, action="list.withdraw", object_type="list_snapshot",
+    audit_record(actor=actor, action=Action.LIST_WITHDRAW, object_type="list_snapshot",
                  object_id=entry.pk, before={"snapshot": earlier.pk,
                                              "content_hash": earlier.content_hash},
                  after={"withdrawn_of": earlier.pk, "reason": entry.reason},

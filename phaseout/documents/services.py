@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phaseout.accounts.scope import scope_of
+from phaseout.audit.actions import Action
 from phaseout.audit.services import audit_record
 from phaseout.cases.access import not_theirs
 from phaseout.cases.models import Case, CaseEvent, Deadline
@@ -234,7 +235,7 @@ def document_issue(*, case: Case, kind: str, actor,
         document.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
         document.full_clean()
         document.save()
-        audit_record(actor=actor, action="document.issue", object_type="document",
+        audit_record(actor=actor, action=Action.DOCUMENT_ISSUE, object_type="document",
                      object_id=number,
                      after={"case": case.number, "kind": kind, "issued_on": issued_on,
                             "docx_sha256": document.docx_sha256,
