@@ -5,6 +5,7 @@ choices the user may pick and maps validation errors back onto its fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from phaseout.lib.widgets import IsoDateInput
 from phaseout.reference.models import Division, IndicatorKind, Industry
 from phaseout.registry.models import Enterprise, Indicator, ProductionLine, Violation
 from phaseout.registry.validation import FieldError
@@ -143,7 +144,7 @@ class ViolationForm(forms.Form):
     )
     serious = forms.BooleanField(label=_("Serious"), required=False)
     line = forms.ChoiceField(label=_("Production line"), required=False)
-    found_on = forms.DateField(label=_("Found on"), widget=forms.DateInput(attrs={"type": "date"}))
+    found_on = forms.DateField(label=_("Found on"), widget=IsoDateInput())
     basis = forms.CharField(
         label=_("Legal basis"),
         max_length=200,
@@ -170,6 +171,6 @@ class ViolationForm(forms.Form):
 
 class ViolationResolveForm(forms.Form):
     resolved_on = forms.DateField(
-        label=_("Resolved on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Resolved on"), widget=IsoDateInput()
     )
     note = forms.CharField(label=_("Re-inspection record"), max_length=200)

@@ -1,15 +1,38 @@
 """Input shapes of the assessment pages: starting a run, a what-if proposal, and the
 surcharge calculator. Business rules stay in services, whatif and pricing."""
 
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from phaseout.lib.quantities import unit_name
+from phaseout.lib.widgets import IsoDateInput
 from phaseout.reference.models import Division, EquipmentType, IndicatorKind, Industry
 from phaseout.registry.models import ProductionLine
-from phaseout.standards.params import ParameterError
+from phaseout.standards.display import short_description
+from phaseout.standards.params import ParameterError, current_parameters
 from phaseout.standards.services import default_as_of
-from phaseout.standards.whatif import overrides_parse
+from phaseout.standards.whatif import MAX_PROPOSAL_CHARS, overrides_parse
+
+PROPOSAL_ROWS = 3
+
+
+def numeric_parameter_choices() -> list[tuple[str, str]]:
+    """Parameters holding a single figure (limits, prices, periods), by their description."""
+    today = timezone.localdate()
+    choices = []
+    for name, parameter in sorted(current_parameters().parameters.items()):
+        entry = parameter.entry_at(today) or (parameter.values[-1] if parameter.values else None)
+        if parameter.unit in ("bool", "date") or entry is None:
+            continue
+        if isinstance(entry.value, bool) or not isinstance(entry.value, int | float):
+            continue
+        label = f"{short_description(parameter.description)}（{unit_name(parameter.unit)}）"
+        choices.append((name, label))
+    return choices
+
 
 FORMATS = [("html", _("Show on the page")), ("csv", "CSV"), ("xlsx", "Excel (XLSX)")]
 
@@ -24,7 +47,7 @@ def last_year() -> int:
 class RunForm(forms.Form):
     year = forms.IntegerField(label=_("Assessment year"), min_value=2000, max_value=2100)
     as_of = forms.DateField(label=_("Law and licences as of"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}),
+                            widget=IsoDateInput(),
                             help_text=_("Empty: 31 December of the year, or today."))
 
     def clean(self):
@@ -37,20 +60,32 @@ class RunForm(forms.Form):
 class WhatIfForm(forms.Form):
     year = forms.IntegerField(label=_("Assessment year"), min_value=2000, max_value=2100)
     as_of = forms.DateField(label=_("Law and licences as of"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}),
+                            widget=IsoDateInput(),
                             help_text=_("Empty: 31 December of the year, or today."))
     scope = forms.ModelChoiceField(label=_("Area"), queryset=Division.objects.none(),
                                    required=False, empty_label=_("Whole province"))
     overrides = forms.CharField(
-        label=_("Proposed parameter values"), widget=forms.Textarea(attrs={"rows": 8,
-                                                                            "class": "mono"}),
-        help_text=_("One block per parameter: its name, then a list of values with start "
-                    "date, value and basis. Example:") + "\n" + OVERRIDES_EXAMPLE)
+        label=_("Further values (advanced, YAML)"), required=False, max_length=MAX_PROPOSAL_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}),
+        help_text=_("Optional, for values the rows above cannot hold (bands, tables): one block "
+                    "per parameter, its code name (see the list), then start date, value and "
+                    "basis. Example:") + "\n" + OVERRIDES_EXAMPLE)
     format = forms.ChoiceField(label=_("Result"), choices=FORMATS, initial="html",
                                required=False)
 
     def __init__(self, *args, scopes: list[Division], province: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        choices = [("", _("— choose a parameter —")), *numeric_parameter_choices()]
+        for i in range(1, PROPOSAL_ROWS + 1):
+            self.fields[f"param_{i}"] = forms.ChoiceField(
+                label=_("Parameter"), choices=choices, required=False)
+            self.fields[f"value_{i}"] = forms.DecimalField(
+                label=_("Proposed value"), required=False, max_digits=14, decimal_places=4)
+            self.fields[f"start_{i}"] = forms.DateField(
+                label=_("In force from"), required=False,
+                widget=IsoDateInput())
+            self.fields[f"basis_{i}"] = forms.CharField(
+                label=_("Basis (draft, document)"), required=False, max_length=200)
         field = self.fields["scope"]
         field.queryset = Division.objects.filter(pk__in=[d.pk for d in scopes]).order_by(
             "code", "level")
@@ -58,16 +93,47 @@ class WhatIfForm(forms.Form):
         field.label_from_instance = lambda d: f"{d.name} ({d.code})"
 
     def clean_overrides(self) -> dict:
+        text = self.cleaned_data["overrides"]
+        if not text.strip():
+            return {}
         try:
-            return overrides_parse(self.cleaned_data["overrides"], source=str(_("proposal")))
+            return overrides_parse(text, source=str(_("proposal")))
         except ParameterError as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+    def rows(self) -> list[tuple]:
+        """The proposal rows as bound fields (parameter, value, start, basis), for the page."""
+        return [tuple(self[f"{k}_{i}"] for k in ("param", "value", "start", "basis"))
+                for i in range(1, PROPOSAL_ROWS + 1)]
+
+    def _row_overrides(self, data: dict) -> dict:
+        overrides: dict[str, list[dict]] = {}
+        for i in range(1, PROPOSAL_ROWS + 1):
+            name, value = data.get(f"param_{i}"), data.get(f"value_{i}")
+            if not name and value is None:
+                continue
+            if not name or value is None:
+                self.add_error(f"value_{i}" if name else f"param_{i}",
+                               _("Choose a parameter and give its proposed value."))
+                continue
+            start = data.get(f"start_{i}") or data.get("as_of") or dt.date(data["year"], 1, 1)
+            overrides.setdefault(name, []).append({
+                "start": start, "value": float(value),
+                "basis": data.get(f"basis_{i}") or str(_("proposal"))})
+        return overrides
 
     def clean(self):
         data = super().clean()
         if data.get("year") and not data.get("as_of"):
             data["as_of"] = default_as_of(data["year"])
         data["format"] = data.get("format") or "html"
+        if data.get("year"):
+            rows = self._row_overrides(data)
+            merged = {**(data.get("overrides") or {}), **rows}
+            if not merged and not self.errors:
+                raise forms.ValidationError(_("Propose at least one value: choose a parameter "
+                                              "in a row, or write one under Further values."))
+            data["overrides"] = merged
         return data
 
 
@@ -77,7 +143,7 @@ class CalculatorForm(forms.Form):
     equipment = forms.ModelChoiceField(label=_("Equipment type"),
                                        queryset=EquipmentType.objects.order_by("industry_id", "id"),
                                        to_field_name="code")
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), widget=IsoDateInput())
     indicators = forms.CharField(
         label=_("Indicator values"), widget=forms.Textarea(attrs={"rows": 3, "class": "mono"}),
         help_text=_("One per line: indicator code = value, e.g. al-ac-power = 13700"))

@@ -16,14 +16,31 @@ from phaseout.standards.engine import FAIL, Evaluation, Facts, evaluate
 from phaseout.standards.facts import facts_load, scope_filter
 from phaseout.standards.params import ParameterError, ParameterSet, current_parameters
 
+# A proposal typed into the page or given as a file is a few values: bounded in length, and
+# read without YAML aliases, whose expansion can take gigabytes from a few hundred bytes.
+MAX_PROPOSAL_CHARS = 20_000
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not accepted; write each value out",
+                event.start_mark)
+        return super().compose_node(parent, index)
+
 
 def overrides_parse(text: str, *, source: str = "what-if file") -> dict[str, list[dict]]:
     """Read proposed values: {parameter.name: [{start: YYYY-MM-DD, value: …, basis: …}]}.
 
     Raises: ParameterError naming the key and the fix.
     """
+    if len(text) > MAX_PROPOSAL_CHARS:
+        raise ParameterError(f"{source}: at most {MAX_PROPOSAL_CHARS:,} characters; give fewer "
+                             "values or use `phaseout assess --what-if FILE`.")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (SafeLoader, no aliases)
     except yaml.YAMLError as exc:
         raise ParameterError(f"{source}: not valid YAML ({exc}).") from exc
     if not isinstance(data, dict) or not data:
