@@ -18,7 +18,8 @@ from phaseout.bench.harness import prepare, server_version
 from phaseout.bench.report import Metric, write_results
 from phaseout.cases.models import Case, Deadline
 from phaseout.cases.opening import cases_open_from_run
-from phaseout.cases.services import case_open, deadlines_sweep
+from phaseout.cases.services import case_open
+from phaseout.cases.sweep import deadlines_sweep
 from phaseout.lib.bulk import Batch, bulk_insert
 from phaseout.registry.models import ProductionLine
 from phaseout.registry.seeding import seed_registry

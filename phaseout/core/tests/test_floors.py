@@ -6,6 +6,7 @@ and the rule, that no import hides inside a function, and that docs/apps.md list
 floors."""
 
 import ast
+import importlib
 import os
 import re
 import shutil
@@ -128,3 +129,16 @@ def test_docs_apps_lists_the_floors_of_the_contract():
         cells = [c.strip() for c in row.strip().strip("|").split("|")]
         documented.append(set(re.findall(r"`([a-z_]+)`", cells[1])))
     assert documented == _layers()
+
+
+def test_every_production_module_imports():
+    """A module that names a function moved elsewhere fails here, not in production (the
+    benchmarks and management commands are imported by no other test)."""
+    failed = []
+    for path, _tree in _production_modules():
+        module = ".".join(path.with_suffix("").parts).removesuffix(".__init__")
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # noqa: BLE001 (every failure is reported)
+            failed.append(f"{module}: {exc!r}")
+    assert failed == []
