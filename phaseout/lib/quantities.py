@@ -8,6 +8,7 @@ never in scientific notation; Chinese uses no digit grouping, as official docume
 
 import datetime as dt
 import math
+import re
 from decimal import Decimal
 
 from django.utils.translation import get_language
@@ -93,3 +94,27 @@ def quantity(value, unit: str = "", *, decimals: int = 3) -> str:
     if _english() and unit not in _TIGHT and unit in UNITS:
         return f"{figure} {name}"
     return f"{figure}{name}"
+
+
+# Codes long enough to be recognised inside a sentence (a lone t or m is left alone).
+_IN_TEXT = sorted((code for code in UNITS if len(code) > 2 or "/" in code), key=len, reverse=True)
+_IN_TEXT_RE = re.compile(r"(?<![A-Za-z/])(" + "|".join(re.escape(c) for c in _IN_TEXT)
+                         + r")(?![A-Za-z/²³])")
+
+
+def name_units(text: str) -> str:
+    """Unit codes inside a sentence (a parameter's description, a citation) by their names:
+    "kgce/t 熟料" → "千克标准煤/吨 熟料"; ≤500 t/d → ≤500吨/日."""
+    return _IN_TEXT_RE.sub(lambda m: unit_name(m.group(1)), text or "")
+
+
+def unit_code(text: str) -> str:
+    """The code of a unit given by its code or by its name in either language (an import
+    may say 万吨/年 or 10kt/a); anything else is returned as given, for the check to refuse."""
+    text = (text or "").strip()
+    if not text or text in UNITS:
+        return text
+    for code, names in UNITS.items():
+        if text in names:
+            return code
+    return text

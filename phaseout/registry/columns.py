@@ -67,13 +67,15 @@ LINES = SheetSpec(
             "equipment_type", "设备类型", _("Equipment name or code, e.g. 高炉 or blast-furnace")
         ),
         Column("size", "设备规模", _("Main size in the equipment's unit, greater than zero")),
-        Column("size_unit", "规模单位", _("Optional; must be the equipment's unit, e.g. m3")),
+        Column("size_unit", "规模单位",
+               _("Optional; the equipment's unit, by name or code (e.g. m3)")),
         Column(
             "second_size", "变压器容量", _("Induction furnaces only: transformer rating in kVA")
         ),
         Column("capacity", "年产能", _("Annual capacity, zero or more")),
         Column(
-            "capacity_unit", "产能单位", _("Optional; must be the industry's unit, e.g. 10kt/a")
+            "capacity_unit", "产能单位",
+            _("Optional; the industry's unit, by name or code (e.g. 10kt/a)")
         ),
         Column("commissioned_on", "投产日期", _("YYYY-MM-DD, not in the future")),
         Column(
@@ -92,7 +94,7 @@ INDICATORS = SheetSpec(
         Column("year", "年度", _("Year measured, e.g. 2024")),
         Column("kind", "指标名称", _("Indicator name or code, e.g. 工序能耗")),
         Column("value", "数值", _("Measured value, zero or more")),
-        Column("unit", "计量单位", _("The indicator's unit, e.g. kgce/t")),
+        Column("unit", "计量单位", _("The indicator's unit, by name or code (e.g. kgce/t)")),
         Column(
             "source", "数据来源", _("Energy supervision, self-report, online monitoring or audit")
         ),

@@ -5,6 +5,7 @@ choices the user may pick and maps validation errors back onto its fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from phaseout.lib.quantities import unit_name
 from phaseout.lib.widgets import IsoDateInput
 from phaseout.reference.models import Division, IndicatorKind, Industry
 from phaseout.registry.models import Enterprise, Indicator, ProductionLine, Violation
@@ -113,7 +114,7 @@ class IndicatorForm(forms.Form):
         super().__init__(*args, **kwargs)
         kinds = IndicatorKind.objects.filter(industries=line.industry_id).order_by("id")
         self.units = {k.code: k.unit for k in kinds}
-        self.fields["kind"].choices = [(k.code, f"{k.name}（{k.unit}）") for k in kinds]
+        self.fields["kind"].choices = [(k.code, f"{k.name}（{unit_name(k.unit)}）") for k in kinds]
 
     def raw(self, line: ProductionLine) -> dict:
         """The dict validation.clean_indicator reads; the unit is the indicator's own."""

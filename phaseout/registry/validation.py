@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc as uscc_module
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
+from phaseout.lib.quantities import unit_code, unit_name
 from phaseout.reference.models import Division, EquipmentType, IndicatorKind, Industry
 from phaseout.registry.models import Enterprise, Indicator, Licence, ProductionLine
 
@@ -276,26 +277,28 @@ def clean_line(raw: dict[str, Any], lookups: Lookups) -> tuple[LineInput | None,
         errors.append(FieldError("equipment_type", _("%(v)s is not a known equipment type")
                                  % {"v": eq_key or "—"}))
     size = _number(raw.get("size"), "size", errors, positive=True)
-    size_unit = text(raw.get("size_unit"))
+    size_unit = unit_code(text(raw.get("size_unit")))
     if eq is not None:
         if size_unit and size_unit != eq.size_unit:
             errors.append(FieldError("size_unit", _("%(eq)s is measured in %(u)s, not %(v)s")
-                                     % {"eq": eq.name, "u": eq.size_unit, "v": size_unit}))
+                                     % {"eq": eq.name, "u": unit_name(eq.size_unit),
+                                        "v": unit_name(size_unit)}))
         elif size is not None and not eq.min_size <= size <= eq.max_size:
             errors.append(FieldError(
                 "size",
                 _("%(v)s %(u)s is outside the plausible range %(lo)s–%(hi)s for %(eq)s")
-                % {"v": size, "u": eq.size_unit, "lo": eq.min_size, "hi": eq.max_size,
+                % {"v": size, "u": unit_name(eq.size_unit), "lo": eq.min_size, "hi": eq.max_size,
                    "eq": eq.name}))
     second = _number(raw.get("second_size"), "second_size", errors, required=False, positive=True)
     if second is not None and eq is not None and not eq.second_size_unit:
         errors.append(FieldError("second_size", _("%(eq)s has no second rating") % {"eq": eq.name}))
     capacity = _number(raw.get("capacity"), "capacity", errors)
-    capacity_unit = text(raw.get("capacity_unit"))
+    capacity_unit = unit_code(text(raw.get("capacity_unit")))
     if eq is not None and capacity_unit and capacity_unit != eq.capacity_unit:
         errors.append(FieldError(
             "capacity_unit", _("capacity of %(ind)s is counted in %(u)s, not %(v)s")
-            % {"ind": eq.industry.name, "u": eq.capacity_unit, "v": capacity_unit}))
+            % {"ind": eq.industry.name, "u": unit_name(eq.capacity_unit),
+               "v": unit_name(capacity_unit)}))
     commissioned = _date(raw.get("commissioned_on"), "commissioned_on", errors, not_future=True)
     status = _choice(raw.get("status"), "status", ProductionLine.Status.choices, errors,
                      default=ProductionLine.Status.OPERATING)
@@ -336,10 +339,11 @@ def clean_indicator(raw: dict[str, Any],
         errors.append(FieldError("kind", _("%(v)s is not a known indicator")
                                  % {"v": kind_key or "—"}))
     value = _number(raw.get("value"), "value", errors)
-    unit = text(raw.get("unit"))
+    unit = unit_code(text(raw.get("unit")))
     if kind is not None and unit != kind.unit:
         errors.append(FieldError("unit", _("%(k)s is recorded in %(u)s, not %(v)s")
-                                 % {"k": kind.name, "u": kind.unit, "v": unit or "—"}))
+                                 % {"k": kind.name, "u": unit_name(kind.unit),
+                                    "v": unit_name(unit) or "—"}))
     source = _choice(raw.get("source"), "source", Indicator.Source.choices, errors)
     if errors:
         return None, errors

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from phaseout.lib.quantities import number, quantity, yes_no
+from phaseout.lib.quantities import name_units, number, quantity, yes_no
 from phaseout.reference.models import EquipmentType, Industry
 from phaseout.standards.engine import REGISTRY
 from phaseout.standards.params import current_parameters
@@ -25,7 +25,7 @@ _NOTE = re.compile(
 
 def citation(basis: str) -> str:
     """The citation without its drafting notes."""
-    return _NOTE.sub("", basis or "").strip(" ；;，,")
+    return name_units(_NOTE.sub("", basis or "").strip(" ；;，,"))
 
 
 def drafting_notes(basis: str) -> list[str]:
@@ -107,5 +107,5 @@ def rule_label(rule_id: str) -> str:
 
 def short_description(description: str) -> str:
     """The first sentence of a parameter's description, for a table cell."""
-    first = re.split(r"[。\n]", description.strip(), maxsplit=1)[0]
+    first = name_units(re.split(r"[。\n]", description.strip(), maxsplit=1)[0])
     return first if len(first) <= 60 else first[:58] + "…"

@@ -49,3 +49,13 @@ def test_an_unknown_unit_is_shown_not_dropped():
     with translation.override("zh-hans"):
         assert unit_name("furlong") == "furlong"
         assert quantity(3, "furlong") == "3furlong"
+
+
+@pytest.mark.req("E2")
+def test_it_names_the_units_inside_a_sentence():
+    from phaseout.lib.quantities import name_units
+
+    with translation.override("zh-hans"):
+        assert name_units("熟料综合能耗，kgce/t 熟料；≤500 t/d 14.0") == \
+            "熟料综合能耗，千克标准煤/吨 熟料；≤500 吨/日 14.0"
+        assert name_units("GB 16780-2021 表1 3级") == "GB 16780-2021 表1 3级"

@@ -367,7 +367,7 @@ def test_it_records_indicators_and_names_a_unit_mismatch(registry, qujiang_handl
     wrong_unit = client.post(url, {**good, "unit": "kWh/t"}, content_type=JSON)
     assert wrong_unit.status_code == 422
     assert _fields(wrong_unit) == {"unit"}
-    assert "kgce/t" in wrong_unit.json()["errors"][0]["message"]
+    assert "千克标准煤/吨" in wrong_unit.json()["errors"][0]["message"]
     not_for_steel = client.post(url, {**good, "kind": "clinker-power", "unit": "kWh/t"},
                                 content_type=JSON)
     assert not_for_steel.status_code == 422

@@ -150,7 +150,7 @@ def test_it_refuses_an_induction_furnace_sized_in_kva(lookups):
     _data, errors = clean_line(_line(equipment_type="induction-furnace", size=4000,
                                      size_unit="kVA", capacity=3), lookups)
     message = _messages(errors)["size_unit"]
-    assert "t" in message and "kVA" in message
+    assert "吨" in message and "千伏安" in message  # units by name
 
 
 @pytest.mark.req("G1")
@@ -162,7 +162,7 @@ def test_it_refuses_a_second_rating_for_equipment_without_one(lookups):
 @pytest.mark.req("G1")
 def test_it_names_a_capacity_unit_of_another_industry(lookups):
     _data, errors = clean_line(_line(capacity_unit="MW"), lookups)
-    assert "10kt/a" in _messages(errors)["capacity_unit"]
+    assert "万吨/年" in _messages(errors)["capacity_unit"]
 
 
 @pytest.mark.req("G1")
@@ -211,7 +211,7 @@ def test_it_names_the_unit_an_indicator_is_recorded_in(lookups):
     assert errors == [] and data.kind.code == "process-energy"
     _data, errors = clean_indicator(_indicator(unit="kgce/wb"), lookups)
     message = _messages(errors)["unit"]
-    assert "kgce/t" in message and "kgce/wb" in message
+    assert "千克标准煤/吨" in message and "千克标准煤/重量箱" in message
 
 
 @pytest.mark.req("G1")
