@@ -62,3 +62,14 @@ class UnknownAction(ValueError):
     def __init__(self, action: str):
         super().__init__(f"The audit action {action!r} is not in phaseout/audit/actions.py; "
                          "add it there (with its label) before recording it.")
+
+
+# The kinds of record an entry is about, as people read them.
+OBJECT_LABELS = {
+    "api_token": _("API token"), "assessment_run": _("Assessment run"), "case": _("Case"),
+    "credit_push": _("Credit push"), "credit_record": _("Credit record"),
+    "document": _("Official document"), "enterprise": _("Enterprise"),
+    "indicator": _("Indicator"), "industry_scope": _("Industry scope"),
+    "licence": _("Licence"), "line": _("Production line"), "list_snapshot": _("Published list"),
+    "registry": _("Registry"), "user": _("User"), "violation": _("Violation"),
+}
