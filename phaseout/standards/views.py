@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -41,7 +42,13 @@ def _int(value) -> int | None:
 
 def dashboard(request):
     board = selectors.dashboard(user=request.user, year=_int(request.GET.get("year")))
-    return render(request, "standards/dashboard.html", {"board": board})
+    charts = ()
+    if board.run is not None:
+        findings = reverse("standards:finding-list", args=[board.run.pk])
+        charts = selectors.failing_charts(
+            board.failing, selectors.industries_named(row[0] for row in board.failing),
+            href=f"{findings}?industry={{category}}&domain={{series}}&verdict=fail")
+    return render(request, "standards/dashboard.html", {"board": board, "charts": charts})
 
 
 def _run_list_page(request, *, form=None, status=200):

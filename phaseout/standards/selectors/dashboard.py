@@ -55,6 +55,8 @@ class Dashboard:
     by_industry: list[Tally] = field(default_factory=list)
     by_domain: list[Tally] = field(default_factory=list)
     passes_counted: bool = True
+    # (industry code, domain, failing lines, their capacity): the dashboards' charts.
+    failing: list[tuple[str, str, int, float]] = field(default_factory=list)
 
     @property
     def total_fail(self) -> int:
@@ -82,6 +84,17 @@ def _rows_for(run: AssessmentRun, scope: Scope) -> tuple[list[list], bool]:
         entry[0] += 1
         entry[1] += capacity or 0.0
     return [[*key, n, cap] for key, (n, cap) in sorted(totals.items())], False
+
+
+def _failing(rows: list[list]) -> list[tuple[str, str, int, float]]:
+    """Failing lines and their capacity by industry and domain, summed over the cities."""
+    totals: dict[tuple[str, str], list] = {}
+    for _city_id, industry, domain, verdict, n, capacity in rows:
+        if verdict == Verdict.FAIL:
+            entry = totals.setdefault((industry, domain), [0, 0.0])
+            entry[0] += n
+            entry[1] += capacity or 0.0
+    return [(industry, domain, n, cap) for (industry, domain), (n, cap) in sorted(totals.items())]
 
 
 def _tables(rows: list[list]) -> tuple[list[Tally], list[Tally], list[Tally]]:
@@ -121,4 +134,4 @@ def dashboard(*, user, year: int | None = None) -> Dashboard:
     run = AssessmentRun.objects.select_related("scope").get(pk=latest[year])
     rows, passes = _rows_for(run, scope)
     by_city, by_industry, by_domain = _tables(rows)
-    return Dashboard(years, year, run, by_city, by_industry, by_domain, passes)
+    return Dashboard(years, year, run, by_city, by_industry, by_domain, passes, _failing(rows))
