@@ -39,6 +39,7 @@ URL_PERMISSIONS: dict[str, str] = {
     "standards:run-list": "standards.view_results",
     "standards:run-create": "standards.run_assessment",
     "standards:run-detail": "standards.view_results",
+    "standards:run-progress": "standards.view_results",
     "standards:finding-list": "standards.view_results",
     "standards:what-if": "standards.run_what_if",
     "standards:calculator": LOGIN,

@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 from phaseout.accounts.scope import DECIDE, Kind, Scope, scope_of
 from phaseout.cases.access import visible_cases
 from phaseout.cases.models import Deadline, Notification, Proposal
-from phaseout.cases.workflow import CasePath, State
+from phaseout.cases.workflow import State
 from phaseout.lib.charts import Chart
 from phaseout.reference.models import Division, Industry
 from phaseout.standards import selectors as standards
+from phaseout.standards.vocabulary import Path as CasePath
 
 FIGURES_TTL_SECONDS = 60
 WEEK_DAYS = 7

@@ -10,7 +10,7 @@ import sys
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -105,6 +105,20 @@ def run_create(request):
 def run_detail(request, pk: int):
     detail = selectors.run_detail(user=request.user, pk=pk)
     return render(request, "standards/run_detail.html", {"detail": detail, "run": detail.run})
+
+
+def run_progress(request, pk: int):
+    """The run's status and progress as JSON, polled by the run page while the run is queued or
+    running (static/phaseout/run_progress.js); a run outside the area answers 404."""
+    run = selectors.get_run_for(request.user, pk)
+    detail = selectors.RunDetail(run, [], [])
+    phase = detail.phase_label if run.phase else _("waiting for a worker")
+    return JsonResponse({
+        "id": run.pk, "status": run.status, "status_label": str(run.get_status_display()),
+        "phase": run.phase, "phase_label": str(phase), "progress": run.progress,
+        "running": detail.running,
+        "text": _("Phase: %(phase)s (%(pct)s%%).") % {"phase": phase, "pct": run.progress},
+    }, headers={"Cache-Control": "no-store"})
 
 
 def finding_list(request, pk: int):

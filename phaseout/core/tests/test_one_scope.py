@@ -58,6 +58,7 @@ WALKED = {
     "standards:run-list": ("get", {}),
     "standards:run-create": ("post", {}),
     "standards:run-detail": ("get", {"pk": 1}),
+    "standards:run-progress": ("get", {"pk": 1}),
     "standards:finding-list": ("get", {"pk": 1}),
     "standards:what-if": ("get", {}),
     "disclosure:list-draft": ("get", {}),

@@ -171,10 +171,11 @@ def test_it_queues_the_run_for_a_background_worker(registry, province_official, 
     assert run.as_of == dt.date(2023, 12, 31)
     assert started and started[0][1:] == ["-m", "phaseout.cli", "assess", "--queued"]
     assert (tmp_path / "assessment-worker.log").exists()
-    # While it waits, the run page refreshes itself and shows the progress.
+    # While it waits, the run page shows the progress and polls for it (no meta refresh).
     page = _client(province_official).get(reverse("standards:run-detail", args=[run.pk]))
-    assert 'http-equiv="refresh"' in page.content.decode()
+    assert 'http-equiv="refresh"' not in page.content.decode()
     assert 'id="progress"' in page.content.decode()
+    assert reverse("standards:run-progress", args=[run.pk]) in page.content.decode()
 
 
 @pytest.mark.req("G2")
