@@ -78,7 +78,7 @@ def case_open(
 
 def _case_create(line, path, source, actor, opened_on, rule_ids, source_ref, note) -> Case:
     department = department_for_path(path)
-    (number,) = case_numbers(department, opened_on.year)
+    (number,) = case_numbers(department, line.city, opened_on.year)
     case = Case.objects.create(
         number=number,
         path=path,
