@@ -1,6 +1,8 @@
 """The case workbench: my tasks, the case list, the case page with the steps the official
-may take, and opening cases by hand or from an assessment run. Permissions come from the URL
-table (accounts.permissions); scope from the one scope (accounts.scope); every change from a
+may take (`Scope.may_handle` / `may_decide`: nobody is offered a form the services would then
+refuse), the same page as the enterprise sees it with what it may send (cases.submissions),
+and opening cases by hand or from an assessment run. Permissions come from the URL table
+(accounts.permissions); scope from the one scope (accounts.scope); every change from a
 service."""
 
 from django.conf import settings
