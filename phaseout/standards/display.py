@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from phaseout.lib.quantities import name_units, number, quantity, yes_no
 from phaseout.reference.models import EquipmentType, Industry
 from phaseout.standards.engine import REGISTRY
-from phaseout.standards.pricing.rules import PRICE_RULES, RULE_INDEX
 from phaseout.standards.params import current_parameters
+from phaseout.standards.pricing.rules import PRICE_RULES, RULE_INDEX
 
 # A parenthesised remark is a drafting note when it says how sure the value is.
 _NOTE = re.compile(
