@@ -53,6 +53,8 @@ URL_PERMISSIONS: dict[str, str] = {
     "cases:case-propose": "cases.handle_case",
     "cases:case-approve": "cases.approve_case",
     "cases:case-decline": "cases.approve_case",
+    # the enterprise sends applications, reports and evidence on its own case
+    "cases:case-submit": "cases.view_case",
     "cases:case-open": "cases.handle_case",
     "cases:open-from-run": "cases.approve_case",
     # official documents of a case (scope: cases.access.get_case_for)

@@ -69,7 +69,7 @@ def _search_pairs(n: int) -> list[tuple[str, str]]:
     return [(cities[i % len(cities)], industries[(3 * i) % len(industries)]) for i in range(n)]
 
 
-def _coordinator():
+def coordinator():
     user = User.objects.filter(username="bench-province").first()
     return user or user_create(
         username="bench-province", password="bench-password-not-used", role="coordinator",
@@ -94,7 +94,7 @@ def _raw_page_seconds(user, city: str, industry: str) -> float:
 
 def measure_search(engine: str, out) -> Metric:
     """(b) The registry search page filtered by city and industry, as a province coordinator."""
-    user = _coordinator()
+    user = coordinator()
     client = Client()
     client.force_login(user)
     url = reverse("registry:line-list")
@@ -149,7 +149,7 @@ def measure_import(engine: str, out) -> Metric:
     workbook.close()
     parse_s = time.perf_counter() - started
     started = time.perf_counter()
-    report = import_file(file=str(path), filename=path.name, actor=_coordinator())
+    report = import_file(file=str(path), filename=path.name, actor=coordinator())
     import_s = time.perf_counter() - started
     path.unlink()
     if not report.applied:

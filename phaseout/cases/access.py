@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from phaseout.accounts.scope import scope_of
+from phaseout.accounts.scope import Kind, scope_of
 from phaseout.cases.models import Case
 from phaseout.cases.workflow import State
 
@@ -56,3 +56,10 @@ def refusal(actor, case: Case, *, decide: bool = False, to: str = "") -> str:
         return (_("Only the department's approver may decide “%(to)s”; propose it for "
                   "approval instead.") % {"to": State(to).label})
     return _("You may not take steps on cases.")
+
+
+def may_submit(user, case: Case) -> bool:
+    """The enterprise's own account sends its applications, reports and evidence on the
+    case (cases.submissions); officials record steps instead."""
+    scope = scope_of(user)
+    return scope.kind == Kind.ENTERPRISE and scope.covers(case)

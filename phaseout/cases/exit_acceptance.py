@@ -9,7 +9,8 @@ the acceptance, the archive or the re-inspections are on record).
    transition. The approver declines with `services.case_reject` as for any proposal.
 5. `exit_archive` files the accepted exit and starts the re-inspection period; the re-inspection
    deadlines were set when the exit was accepted.
-6. `reinspection_record` marks the next re-inspection deadline met. A failed re-inspection
+6. `reinspection_record` marks the next re-inspection deadline met, not before that
+   deadline's window opens (T3). A failed re-inspection
    (resumed, or able to resume) proposes ordering the exit again and tells the department;
    the approver orders it with `exit_reorder`. When the last scheduled re-inspection passes,
    the case is closed.
@@ -32,7 +33,9 @@ from phaseout.cases.exit_validators import (
     check_text,
     current_or_refuse,
     last_failed_reinspection,
+    reinspection_counts,
     reinspection_due,
+    reinspection_window_opens,
 )
 from phaseout.cases.exits import check_handler
 from phaseout.cases.models import Acceptance, Case, Deadline, Evidence, Reinspection
@@ -185,7 +188,10 @@ def exit_archive(*, case: Case, note: str, actor, expected_version: int | None =
 def reinspection_record(
     *, case: Case, inspected_on: dt.date, result: str, note: str, evidence: Evidence | None, actor
 ) -> Reinspection:
-    """Record a re-inspection and mark the next re-inspection deadline met. A failed one
+    """Record a re-inspection and mark the next re-inspection deadline met, if it lies in
+    that deadline's window (from `procedure.reinspection_early_days` before its due date): a
+    passing one earlier is refused, so the scheduled re-inspections cannot all be recorded
+    at once (T3); a failed one is recorded whenever the line is found resumed. A failed one
     proposes ordering the exit again and tells the department; after the last scheduled one
     passes, the case is closed.
 
@@ -211,8 +217,13 @@ def reinspection_record(
     if failed:
         check_text(note, _("Note"), "note")
     deadline = reinspection_due(locked)
-    if deadline is not None:
+    counts = reinspection_counts(deadline, inspected_on)
+    if deadline is not None and not counts and not failed:
+        _refuse_early(deadline, inspected_on)
+    if counts:
         Deadline.objects.filter(pk=deadline.pk).update(met_on=inspected_on)
+    else:
+        deadline = None  # an early visit that found the line resumed: recorded, meets nothing
     inspection = Reinspection.objects.create(
         case=locked,
         due=deadline,
@@ -240,6 +251,20 @@ def reinspection_record(
     elif reinspection_due(locked) is None:
         _case_close(locked, actor)
     return inspection
+
+
+def _refuse_early(deadline: Deadline, inspected_on: dt.date) -> None:
+    opens = reinspection_window_opens(deadline)
+    raise ExitError(
+        _(
+            "Inspection date: the next re-inspection is due on %(due)s; one that passes is "
+            "recorded from %(opens)s on (%(d)s is too early). A visit before then that finds "
+            "the line resumed or able to resume is recorded as failed."
+        )
+        % {"due": deadline.due_on.isoformat(), "opens": opens.isoformat(),
+           "d": inspected_on.isoformat()},
+        "inspected_on",
+    )
 
 
 def _reinspection_failed(case: Case, inspection: Reinspection, actor) -> None:

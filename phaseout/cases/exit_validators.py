@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from phaseout.accounts.scope import scope_of
 from phaseout.cases.errors import ExitError
 from phaseout.cases.models import Case, Deadline, Evidence, ExitItem, ExitRecord, Reinspection
+from phaseout.cases.schedule import param
 from phaseout.cases.workflow import State, allowed
 
 # The announcement is published on the provincial government's website (T2).
@@ -147,6 +148,18 @@ def reinspection_due(case: Case) -> Deadline | None:
         .order_by("due_on", "id")
         .first()
     )
+
+
+def reinspection_window_opens(deadline: Deadline) -> dt.date:
+    """The first day a re-inspection counts as the scheduled one due on `deadline.due_on`:
+    `procedure.reinspection_early_days` before it (T3: the re-inspections are spread over
+    the years after the exit, not recorded at once)."""
+    return deadline.due_on - dt.timedelta(days=param("reinspection_early_days", deadline.due_on))
+
+
+def reinspection_counts(deadline: Deadline | None, inspected_on: dt.date) -> bool:
+    """A re-inspection on `inspected_on` stands for the scheduled one (meets the deadline)."""
+    return deadline is not None and inspected_on >= reinspection_window_opens(deadline)
 
 
 def last_failed_reinspection(case: Case) -> Reinspection | None:

@@ -62,6 +62,14 @@ class Case(models.Model):
         return self.number
 
 
+class SubmissionKind(models.TextChoices):
+    """What an enterprise sends on its own case (a case event of kind "submission")."""
+
+    EXTENSION = "extension", _("Application for an extension")
+    REPORT = "report", _("Rectification report")
+    EVIDENCE = "evidence", _("Evidence file")
+
+
 class CaseEvent(models.Model):
     """Append-only history of a case."""
 
@@ -74,6 +82,9 @@ class CaseEvent(models.Model):
         OVERDUE = "overdue", _("Deadline passed")
         ASSESSMENT = "assessment", _("Assessment note")
         NOTE = "note", _("Note")
+        # The enterprise's own submission (extension application, rectification report,
+        # evidence files): data holds what it sent ({"submission", "text", "months"}).
+        SUBMISSION = "submission", _("Submitted by the enterprise")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -146,6 +157,8 @@ class Proposal(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     proposed_at = models.DateTimeField()
     note = models.CharField(max_length=500, blank=True)
+    # The months of extension proposed (the edge to "extended"): what the approver approves.
+    extension_months = models.PositiveSmallIntegerField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)

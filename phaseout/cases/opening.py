@@ -3,9 +3,9 @@ rule gets one open case per legal path (an already open case is kept, never dupl
 an open case whose line now passes is noted as such once per run.
 
 Set-based: the cases, their history and their first deadlines are inserted in bulk. The
-numbers come from the one number function (`numbering.case_numbers`, a block per department)
-and the first deadlines from the one deadline table (`schedule.opening_deadlines`), as for a
-case opened by hand."""
+numbers come from the one number function (`numbering.case_numbers`, a block per department
+and city) and the first deadlines from the one deadline table (`schedule.opening_deadlines`),
+as for a case opened by hand."""
 
 import datetime as dt
 import json
@@ -47,12 +47,16 @@ def _failing_pairs(run: AssessmentRun) -> dict[tuple[int, str], list[str]]:
     return pairs
 
 
-def _numbers(todo: list[tuple[int, str, list[str]]], year: int) -> tuple[dict, dict]:
-    """The department of each path, and a block of case numbers reserved per department."""
+def _numbers(todo: list[tuple[int, str, list[str]]], places: dict, year: int
+             ) -> tuple[dict, dict]:
+    """The department of each path, and a block of case numbers reserved per department and
+    city (case numbers count per city, department and year)."""
     by_path = departments_by_path()
-    wanted = Counter(by_path[path].pk for _line, path, _rules in todo)
+    wanted = Counter((by_path[path].pk, places[line_id][1]) for line_id, path, _rules in todo)
     departments = {d.pk: d for d in by_path.values()}
-    blocks = {pk: iter(case_numbers(departments[pk], year, count)) for pk, count in wanted.items()}
+    cities = Division.objects.in_bulk({city_id for _pk, city_id in wanted})
+    blocks = {(pk, city_id): iter(case_numbers(departments[pk], cities[city_id], year, count))
+              for (pk, city_id), count in wanted.items()}
     return by_path, blocks
 
 
@@ -60,17 +64,17 @@ def _create(run: AssessmentRun, todo: list[tuple[int, str, list[str]]], opened_o
             actor) -> int:
     if not todo:
         return 0
-    by_path, blocks = _numbers(todo, opened_on.year)
     places = dict((pk, (e, c, k)) for pk, e, c, k in ProductionLine.objects.filter(
         pk__in=[t[0] for t in todo]).values_list("pk", "enterprise_id", "city_id", "county_id")
         .iterator(chunk_size=20000))
+    by_path, blocks = _numbers(todo, places, opened_on.year)
     now = timezone.now()
     cases = []
     for line_id, path, rules in todo:
         department = by_path[path]
         enterprise_id, city_id, county_id = places[line_id]
         cases.append(Case(
-            number=next(blocks[department.pk]), path=path,
+            number=next(blocks[department.pk, city_id]), path=path,
             state=INITIAL[path], line_id=line_id, enterprise_id=enterprise_id, city_id=city_id,
             county_id=county_id, department=department, source=Case.Source.ASSESSMENT,
             source_ref=f"run:{run.pk}", rule_ids=rules, opened_on=opened_on, opened_by=actor))

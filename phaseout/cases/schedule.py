@@ -12,7 +12,7 @@ from phaseout.cases.errors import CaseError
 from phaseout.cases.history import case_event
 from phaseout.cases.models import Case, CaseEvent, Deadline
 from phaseout.cases.policy import MONTHS, ONCE, UNLESS_RUNNING, Period, entering
-from phaseout.cases.workflow import INITIAL
+from phaseout.cases.workflow import INITIAL, State
 from phaseout.standards.params import current_parameters
 
 # (kind, due date, legal basis) of one deadline to open.
@@ -81,13 +81,25 @@ def _held_back(case: Case, period: Period, from_state: str) -> bool:
     return False
 
 
-def _extension(case: Case, period: Period, months: int | None, today: dt.date) -> Opening:
-    """The one extension: at most the parameter, from the nominal end of the period it
-    extends, which it replaces (marked cancelled even if it has passed)."""
-    limit = param(period.param_on(case.path), today)
+def extension_limit(path: str, on: dt.date) -> int:
+    """The most months an extension may last on `path` (the parameter of the state that
+    opens the extension period, `procedure.extension_max_months`)."""
+    return param(entering(State.EXTENDED).opens.param_on(path), on)
+
+
+def extension_check(path: str, months: int | None, on: dt.date) -> int:
+    """The months asked for, proposed or approved, if 1 to the limit; else CaseError."""
+    limit = extension_limit(path, on)
     if months is None or not 1 <= months <= limit:
         raise CaseError(_("An extension is at most %(n)d months (asked: %(m)s).")
                         % {"n": limit, "m": months if months is not None else "—"})
+    return months
+
+
+def _extension(case: Case, period: Period, months: int | None, today: dt.date) -> Opening:
+    """The one extension: at most the parameter, from the nominal end of the period it
+    extends, which it replaces (marked cancelled even if it has passed)."""
+    extension_check(case.path, months, today)
     original = case.deadlines.filter(kind=period.extends).order_by("-due_on").first()
     if original is None:
         raise CaseError(_("This case has no rectification period to extend."))

@@ -6,12 +6,20 @@ panel's read model is selectors_exit.py."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from phaseout.accounts.scope import DECIDE, Scope, scope_of, visible_divisions
 from phaseout.cases.access import visible_cases
-from phaseout.cases.models import Case, CaseEvent, Deadline, Evidence, Notification, Proposal
+from phaseout.cases.models import (
+    Case,
+    CaseEvent,
+    Deadline,
+    Evidence,
+    Notification,
+    Proposal,
+    SubmissionKind,
+)
 from phaseout.cases.workflow import ACTION, DECISION, FINAL, Edge, State, allowed, in_exit_panel
 from phaseout.reference.models import Department, Division, Industry
 from phaseout.registry.access import visible_lines
@@ -87,9 +95,16 @@ def case_list(*, user, filters: CaseFilters, today: dt.date | None = None) -> Qu
         )
     return (
         qs.select_related("enterprise", "line", "line__industry", "city", "county", "department")
-        .annotate(overdue=_open_overdue(today))
+        .annotate(overdue=_open_overdue(today), next_due=_next_due())
         .order_by("-id")
     )
+
+
+def _next_due() -> Subquery:
+    """The due date of the case's earliest deadline neither met nor cancelled."""
+    return Subquery(Deadline.objects.filter(
+        case=OuterRef("pk"), met_on__isnull=True, cancelled_on__isnull=True,
+    ).order_by("due_on").values("due_on")[:1])
 
 
 # --- My tasks ----------------------------------------------------------------------------------
@@ -159,8 +174,16 @@ def unread_count(user) -> int:
 @dataclass(frozen=True)
 class DeadlineRow:
     deadline: Deadline
-    status: str  # "met", "overdue", "open"
+    status: str  # "met", "cancelled" (superseded by a later step), "overdue", "open"
     rolled: bool  # the nominal last day was a rest day (Civil Code Art. 203)
+
+
+@dataclass(frozen=True)
+class ExtensionAsked:
+    """The enterprise's application for an extension and the months it asks for."""
+
+    application: str
+    months: int | None
 
 
 @dataclass(frozen=True)
@@ -189,6 +212,7 @@ class CasePage:
     steps: list[Step]
     can_act: bool
     finished: bool
+    extension: ExtensionAsked | None = None
 
 
 def deadline_rows(case: Case, today: dt.date) -> list[DeadlineRow]:
@@ -196,6 +220,8 @@ def deadline_rows(case: Case, today: dt.date) -> list[DeadlineRow]:
     for deadline in case.deadlines.order_by("due_on", "id"):
         if deadline.met_on is not None:
             status = "met"
+        elif deadline.cancelled_on is not None:
+            status = "cancelled"
         elif deadline.overdue_at is not None or deadline.due_on < today:
             status = "overdue"
         else:
@@ -243,7 +269,46 @@ def case_page(*, user, case: Case, today: dt.date | None = None) -> CasePage:
         steps=steps,
         can_act=scope.speaks_for(case),
         finished=case.state in FINAL or not allowed(case.path, case.state),
+        extension=extension_asked(case) if _extension_steps(steps) else None,
     )
+
+
+def _extension_steps(steps: list[Step]) -> bool:
+    return any(s.to in (State.EXTENSION_REQUESTED, State.EXTENDED) and s.do for s in steps)
+
+
+def latest_submission(case: Case, kind: str) -> CaseEvent | None:
+    """The enterprise's newest submission of this kind on the case."""
+    return (case.events.filter(kind=CaseEvent.Kind.SUBMISSION, data__submission=kind)
+            .order_by("-at", "-id").first())
+
+
+def extension_asked(case: Case) -> ExtensionAsked | None:
+    """What the extension asks for: as recorded with the request (the step to
+    "extension_requested"), or before it, the enterprise's newest application."""
+    request = (case.events.filter(kind=CaseEvent.Kind.TRANSITION,
+                                  to_state=State.EXTENSION_REQUESTED)
+               .order_by("-at", "-id").first())
+    if request is not None:
+        return ExtensionAsked(request.data.get("application", ""),
+                              request.data.get("extension_months"))
+    sent = latest_submission(case, SubmissionKind.EXTENSION)
+    if sent is not None:
+        return ExtensionAsked(sent.data.get("text", ""), sent.data.get("months"))
+    return None
+
+
+def step_initial(case: Case, to: str, mode: str) -> dict:
+    """What a step form starts with: the case version, and for the extension's steps the
+    application and the months the enterprise asked for."""
+    initial: dict = {"version": case.version}
+    if to in (State.EXTENSION_REQUESTED, State.EXTENDED) and mode != "approve":
+        asked = extension_asked(case)
+        if asked is not None:
+            initial["extension_months"] = asked.months
+            if to == State.EXTENSION_REQUESTED:
+                initial["application"] = asked.application
+    return initial
 
 
 def evidence_unattached(case: Case) -> list[Evidence]:

@@ -18,7 +18,7 @@ from phaseout.cases.errors import CaseConflict, CaseError
 from phaseout.cases.history import case_event
 from phaseout.cases.models import Case, CaseEvent, Evidence, Proposal
 from phaseout.cases.numbering import case_numbers
-from phaseout.cases.schedule import deadline_add, opening_deadlines
+from phaseout.cases.schedule import deadline_add, extension_check, opening_deadlines
 from phaseout.cases.transitions import (
     Given,
     check_actor,
@@ -78,7 +78,7 @@ def case_open(
 
 def _case_create(line, path, source, actor, opened_on, rule_ids, source_ref, note) -> Case:
     department = department_for_path(path)
-    (number,) = case_numbers(department, opened_on.year)
+    (number,) = case_numbers(department, line.city, opened_on.year)
     case = Case.objects.create(
         number=number,
         path=path,
@@ -122,12 +122,19 @@ def _case_create(line, path, source, actor, opened_on, rule_ids, source_ref, not
 
 @transaction.atomic
 def case_propose(
-    *, case: Case, to: str, actor, note: str = "", expected_version: int | None = None
+    *,
+    case: Case,
+    to: str,
+    actor,
+    note: str = "",
+    expected_version: int | None = None,
+    extension_months: int | None = None,
 ) -> Proposal:
-    """Propose a decision edge for the department's approver.
+    """Propose a decision edge for the department's approver; a proposed extension carries
+    the months it proposes (what the approver approves, at most the parameter).
 
     Raises: CaseError if the edge does not exist or is an action, or the actor may not
-    handle the case; CaseConflict.
+    handle the case, or the months are out of range; CaseConflict.
     """
     locked = lock(case, expected_version)
     step = step_of(locked, to)
@@ -142,8 +149,12 @@ def case_propose(
         raise CaseError(
             _("“%(to)s” is already proposed and waits for approval.") % {"to": State(to).label}
         )
+    if to == State.EXTENDED and extension_months is not None:
+        extension_check(locked.path, extension_months, timezone.localdate())
+    months = extension_months if to == State.EXTENDED else None
     proposal = Proposal.objects.create(
-        case=locked, to_state=to, proposed_by=actor, proposed_at=timezone.now(), note=note
+        case=locked, to_state=to, proposed_by=actor, proposed_at=timezone.now(), note=note,
+        extension_months=months,
     )
     case_event(
         locked,
@@ -153,6 +164,7 @@ def case_propose(
         to_state=to,
         basis=step.basis,
         note=note,
+        data={"extension_months": months} if months else None,
     )
     locked.version += 1
     locked.save(update_fields=["version", "updated_at"])
@@ -161,9 +173,21 @@ def case_propose(
         action=Action.CASE_PROPOSE,
         object_type="case",
         object_id=locked.number,
-        after={"to": to, "note": note},
+        after={"to": to, "note": note, **({"extension_months": months} if months else {})},
     )
     return proposal
+
+
+def _months_approved(proposal: Proposal | None, given: int | None) -> int | None:
+    """The months of an extension: those proposed, which the approver approves as they are
+    (an approver who wants other months declines and a handler proposes again)."""
+    proposed = proposal.extension_months if proposal is not None else None
+    if proposed is None:
+        return given
+    if given is not None and given != proposed:
+        raise CaseError(_("%(m)d months were proposed; approve them or decline the proposal.")
+                        % {"m": proposed})
+    return proposed
 
 
 @transaction.atomic
@@ -201,7 +225,7 @@ def case_transition(
             )
     given = Given(note=note, evidence=tuple(evidence or ()), application=application,
                   signatures=tuple(signatures or ()), pledge=pledge,
-                  extension_months=extension_months)
+                  extension_months=_months_approved(proposal, extension_months))
     change = transition_apply(locked, to, actor=actor, given=given, proposal=proposal)
     audit_record_many(actor=actor, changes=[change])
     return locked

@@ -23,7 +23,7 @@ from phaseout.cases.exit_validators import exit_missing
 from phaseout.cases.history import case_event
 from phaseout.cases.models import Case, CaseEvent, Evidence, Proposal
 from phaseout.cases.policy import entering
-from phaseout.cases.schedule import deadlines_on_entering
+from phaseout.cases.schedule import deadlines_on_entering, extension_check
 from phaseout.cases.workflow import (
     APPLICATION,
     DECISION,
@@ -109,6 +109,8 @@ def check_requirements(case: Case, to: str, step: Edge, given: Given) -> None:
     if FIRST_EXTENSION in step.requires and case.extension_used:
         raise CaseError(_("The rectification period was already extended once; the law allows "
                           "one extension only."))
+    if to == State.EXTENSION_REQUESTED and given.extension_months is not None:
+        extension_check(case.path, given.extension_months, timezone.localdate())  # months asked
     missing = [str(message) for name, met, message in _NEEDS
                if name in step.requires and not met(given)]
     if EXIT_CHECKS in step.requires:
@@ -134,6 +136,16 @@ def pending_proposal(case: Case, to: str, actor) -> Proposal | None:
     return proposal
 
 
+def _event_data(to: str, given: Given) -> dict:
+    """What the history keeps of the step: signatures, pledge, the application and, for the
+    request and the grant of an extension, its months (checked against the limit)."""
+    data = {"signatures": list(given.signatures), "pledge": given.pledge,
+            "application": given.application}
+    if to in (State.EXTENSION_REQUESTED, State.EXTENDED) and given.extension_months is not None:
+        data["extension_months"] = given.extension_months
+    return data
+
+
 def transition_apply(case: Case, to: str, *, actor, given: Given | None = None,
                      proposal: Proposal | None = None) -> Change:
     """Move a locked case along the edge to `to`; return the audit entry of the step for the
@@ -148,8 +160,7 @@ def transition_apply(case: Case, to: str, *, actor, given: Given | None = None,
     before = {"state": case.state, "version": case.version}
     event = case_event(case, CaseEvent.Kind.TRANSITION, actor, from_state=case.state,
                        to_state=to, basis=step.basis, note=given.note,
-                       data={"signatures": list(given.signatures), "pledge": given.pledge,
-                             "application": given.application})
+                       data=_event_data(to, given))
     Evidence.objects.filter(pk__in=[e.pk for e in given.evidence], case=case).update(event=event)
     if proposal is not None:
         Proposal.objects.filter(pk=proposal.pk).update(

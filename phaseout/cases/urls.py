@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/propose/", views.case_propose, name="case-propose"),
     path("<int:pk>/approve/", views.case_approve, name="case-approve"),
     path("<int:pk>/decline/", views.case_decline, name="case-decline"),
+    path("<int:pk>/submit/", views.case_submit, name="case-submit"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
 ]
 urlpatterns += urls_exit.urlpatterns

@@ -1,6 +1,8 @@
 """The case workbench: my tasks, the case list, the case page with the steps the official
-may take, and opening cases by hand or from an assessment run. Permissions come from the URL
-table (accounts.permissions); scope from the one scope (accounts.scope); every change from a
+may take (`Scope.may_handle` / `may_decide`: nobody is offered a form the services would then
+refuse), the same page as the enterprise sees it with what it may send (cases.submissions),
+and opening cases by hand or from an assessment run. Permissions come from the URL table
+(accounts.permissions); scope from the one scope (accounts.scope); every change from a
 service."""
 
 from django.conf import settings
@@ -10,25 +12,34 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from phaseout.accounts.scope import DECIDE, scope_of
 from phaseout.cases import selectors, selectors_exit, services
-from phaseout.cases.access import get_case_for
+from phaseout.cases.access import get_case_for, may_submit
 from phaseout.cases.errors import CaseConflict, CaseError
 from phaseout.cases.evidence import evidence_attach
 from phaseout.cases.forms import (
+    ACT,
+    APPROVE,
+    PROPOSE,
     CaseOpenForm,
     DeclineForm,
     MarkReadForm,
     OpenFromRunForm,
     StepForm,
+    SubmissionForm,
 )
 from phaseout.cases.notices import notifications_mark_read
 from phaseout.cases.opening import cases_open_from_run
-from phaseout.cases.workflow import EVIDENCE, State, edge, in_exit_panel
+from phaseout.cases.schedule import extension_limit
+from phaseout.cases.selectors_enterprise import enterprise_page
+from phaseout.cases.submissions import submission_record
+from phaseout.cases.transitions import lock
+from phaseout.cases.workflow import State, edge, in_exit_panel
 from phaseout.registry.selectors import CappedPaginator
 from phaseout.standards.vocabulary import Path
 
@@ -90,9 +101,24 @@ def case_list(request):
     })
 
 
+_MODE = {"act": ACT, "propose": PROPOSE, "decide": APPROVE, "approve": APPROVE}
+
+
+def _step_form(case, to: str, kind: str, data=None, files=None) -> StepForm:
+    """The form of one step, the same when it is shown and when it is sent."""
+    mode = _MODE[kind]
+    step = edge(case.path, case.state, to)
+    months = (extension_limit(case.path, timezone.localdate())
+              if to in (State.EXTENSION_REQUESTED, State.EXTENDED) else None)
+    return StepForm(data, files, prefix=to, to=to, mode=mode,
+                    requires=step.requires if step is not None else frozenset(),
+                    evidence_given=bool(selectors.evidence_unattached(case)),
+                    months_limit=months, initial=selectors.step_initial(case, to, mode))
+
+
 def _step_forms(page, bound: dict | None) -> list[dict]:
     """One form per step the user may take, bound again when it was the one sent."""
-    version = page.case.version
+    case = page.case
     rows = []
     for step in page.steps:
         if step.do not in ("act", "propose", "decide"):
@@ -101,26 +127,36 @@ def _step_forms(page, bound: dict | None) -> list[dict]:
         if bound and bound["to"] == step.to and bound["kind"] != "decline":
             form = bound["form"]
         else:
-            propose = step.do == "propose"
-            form = StepForm(prefix=step.to, to=step.to, initial={"version": version},
-                            requires=frozenset() if propose else step.edge.requires,
-                            with_evidence=propose)
+            form = _step_form(case, step.to, step.do)
         decline = None
         if step.do == "decide":
             decline = (bound["form"] if bound and bound["to"] == step.to
                        and bound["kind"] == "decline" else
-                       DeclineForm(prefix=f"{step.to}-decline", initial={"version": version}))
+                       DeclineForm(prefix=f"{step.to}-decline", initial={"version": case.version}))
         rows.append({"step": step, "form": form, "decline": decline})
     return rows
 
 
 def _case_page(request, case, *, error: str = "", bound: dict | None = None, status: int = 200):
+    if may_submit(request.user, case):
+        return _enterprise_page(request, case, error=error, bound=bound, status=status)
     page = selectors.case_page(user=request.user, case=case)
     context = {"page": page, "case": case, "steps": _step_forms(page, bound), "error": error,
                "error_step": bound["to"] if bound else ""}
     context.update({flag: _template_exists(name) for flag, name in OPTIONAL_PANELS.items()})
-    context["exit"] = selectors_exit.exit_panel(case=case)
+    context["exit"] = selectors_exit.exit_panel(case=case, user=request.user)
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _enterprise_page(request, case, *, error: str, bound: dict | None, status: int):
+    """The case as its enterprise sees it: deadlines, what to do next, what it may send."""
+    page = enterprise_page(case=case)
+    forms = {kind: SubmissionForm(kind=kind, months_limit=page.months_limit, prefix=kind)
+             for kind in page.kinds}
+    if bound:
+        forms[bound["to"]] = bound["form"]
+    return render(request, "cases/case_enterprise.html",
+                  {"page": page, "case": case, "forms": forms, "error": error}, status=status)
 
 
 def case_detail(request, pk: int):
@@ -131,14 +167,14 @@ def _post_step(request, pk: int, kind: str):
     """Parse one step form, call its service; on refusal show the case with the reason."""
     case = get_case_for(request.user, pk, write=True)
     to = request.POST.get("step", "")
-    step = edge(case.path, case.state, to)
+    prefix = f"{to}-decline" if kind == "decline" else to
+    stale = _stale(case, request.POST.get(f"{prefix}-version", ""))
+    if stale:  # answered first: the fields were filled for a case that has moved on
+        return _case_page(request, get_case_for(request.user, pk), error=stale, status=409)
     if kind == "decline":
-        form = DeclineForm(request.POST, prefix=f"{to}-decline")
+        form = DeclineForm(request.POST, prefix=prefix)
     else:
-        propose = kind == "propose"
-        form = StepForm(request.POST, request.FILES, prefix=to, to=to,
-                        requires=(step.requires if step and not propose else frozenset()),
-                        with_evidence=propose or bool(step and EVIDENCE in step.requires))
+        form = _step_form(case, to, kind, request.POST, request.FILES)
     bound = {"to": to, "kind": kind, "form": form}
     if not form.is_valid():
         return _case_page(request, case, bound=bound, status=400,
@@ -151,6 +187,44 @@ def _post_step(request, pk: int, kind: str):
     except CaseError as exc:
         return _case_page(request, case, error=str(exc), bound=bound, status=400)
     messages.success(request, _DONE[kind] % {"to": _label(to)})
+    return redirect("cases:case-detail", pk=case.pk)
+
+
+def _stale(case, sent: str) -> str:
+    """The conflict message when the form was made for an older version of the case."""
+    if not sent.isdigit():
+        return ""
+    try:
+        with transaction.atomic():
+            lock(case, int(sent))
+    except CaseConflict as exc:
+        return str(exc)
+    return ""
+
+
+@require_POST
+def case_submit(request, pk: int):
+    """The enterprise sends its application, report or evidence file on its own case."""
+    case = get_case_for(request.user, pk)
+    if not may_submit(request.user, case):
+        raise Http404("No such case of your enterprise.")
+    kind = request.POST.get("kind", "")
+    page = enterprise_page(case=case)
+    if kind not in page.kinds:
+        return _case_page(request, case, status=400, error=_(
+            "This cannot be sent while the case is in “%(s)s”.") % {"s": _label(case.state)})
+    form = SubmissionForm(request.POST, request.FILES, kind=kind, prefix=kind,
+                          months_limit=page.months_limit)
+    bound = {"to": kind, "form": form}
+    if not form.is_valid():
+        return _case_page(request, case, bound=bound, status=400,
+                          error=_("Check the fields of “%(what)s”.") % {"what": form.title})
+    try:
+        submission_record(case=case, actor=request.user, kind=kind, **form.service_kwargs())
+    except CaseError as exc:
+        return _case_page(request, case, bound=bound, status=400, error=str(exc))
+    messages.success(request, _("“%(what)s” was sent to %(office)s.")
+                     % {"what": form.title, "office": case.department.title_at(case.city)})
     return redirect("cases:case-detail", pk=case.pk)
 
 

@@ -23,7 +23,9 @@ Eliminated equipment (产业结构调整指导目录): exit_ordered ─▶ disma
                           ─▶ reinspection ─▶ exited | (failed) exit_ordered
 Coal power (T1): classification ─▶ extended_operation | emergency_reserve | closure_ordered
                           ─▶ dismantled ─▶ accepted ─▶ reinspection
-A closure order on any path continues as an exit: closure_ordered ─▶ dismantled | sealed.
+A closure order on any path continues as an exit: closure_ordered ─▶ dismantled | sealed;
+a failed re-inspection orders it again on every path, and the new order goes on the same way
+(exit_ordered ─▶ dismantled | sealed, or dismantled only for coal power).
 """
 
 from dataclasses import dataclass
@@ -137,7 +139,7 @@ TRANSITIONS: dict[str, dict[str, dict[str, Edge]]] = {
         State.CLOSURE_PROPOSED: {State.CLOSURE_ORDERED: Edge(
             ENERGY_LAW + "：报有权机关批准关停", DECISION, frozenset({EVIDENCE}))},
         State.CLOSURE_ORDERED: _EXIT,
-        **{k: v for k, v in _AFTER_EXIT.items() if k != State.EXIT_ORDERED},
+        **_AFTER_EXIT,  # a failed re-inspection orders the exit again: exit_ordered ─▶ …
     },
     Path.ENVIRONMENT: {
         State.RESTRICTED: {State.RECHECK: Edge(ENV_LAW + "：限制生产后复查", ACTION),
@@ -152,7 +154,7 @@ TRANSITIONS: dict[str, dict[str, dict[str, Edge]]] = {
             ENV_LAW + "：经有批准权的人民政府批准，责令停业、关闭", DECISION,
             frozenset({EVIDENCE}))},
         State.CLOSURE_ORDERED: _EXIT,
-        **{k: v for k, v in _AFTER_EXIT.items() if k != State.EXIT_ORDERED},
+        **_AFTER_EXIT,  # a failed re-inspection orders the exit again: exit_ordered ─▶ …
     },
     Path.QUALITY: {
         State.RECTIFYING: {
@@ -190,7 +192,7 @@ TRANSITIONS: dict[str, dict[str, dict[str, Edge]]] = {
             "《中华人民共和国安全生产法》第一百一十三条：有关部门依法吊销其有关证照", DECISION,
             frozenset({EVIDENCE}))},
         State.CERTIFICATES_REVOKED: _EXIT,
-        **{k: v for k, v in _AFTER_EXIT.items() if k != State.EXIT_ORDERED},
+        **_AFTER_EXIT,  # a failed re-inspection orders the exit again: exit_ordered ─▶ …
     },
     Path.ELIMINATED: dict(_AFTER_EXIT),
     Path.COAL_POWER: {

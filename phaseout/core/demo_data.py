@@ -162,15 +162,42 @@ SHOWCASE = [
     },
 ]
 
-# username, role, department, (division code, level) or the showcase enterprise's key
+# username, role, department, (division code, level) or the showcase enterprise's key.
+# Every case the demo opens on a showcase enterprise has, in its city, a handler who takes
+# its steps and proposes, an approver (统筹协调) who decides, and for an exit the second
+# official who signs the on-site acceptance; each showcase enterprise with cases has its own
+# account. README.md lists them all.
+SHAOGUAN = ("440200", "city")
+YUNFU = ("445300", "city")
+QINGYUAN = ("441800", "city")
 ACCOUNTS = [
     ("admin", "administrator", "industry", ("440000", "province")),
     ("province-industry", "coordinator", "industry", ("440000", "province")),
     ("province-energy", "viewer", "energy", ("440000", "province")),
-    ("shaoguan-industry", "coordinator", "industry", ("440200", "city")),
-    ("shaoguan-ecology", "handler", "ecology-environment", ("440200", "city")),
+    # Shaoguan: every department that answers for a path.
+    ("shaoguan-industry", "coordinator", "industry", SHAOGUAN),
+    ("shaoguan-industry-2", "handler", "industry", SHAOGUAN),
+    ("shaoguan-energy", "handler", "energy", SHAOGUAN),
+    ("shaoguan-energy-approver", "coordinator", "energy", SHAOGUAN),
+    ("shaoguan-ecology", "handler", "ecology-environment", SHAOGUAN),
+    ("shaoguan-ecology-approver", "coordinator", "ecology-environment", SHAOGUAN),
+    ("shaoguan-market", "handler", "market-regulation", SHAOGUAN),
+    ("shaoguan-market-approver", "coordinator", "market-regulation", SHAOGUAN),
+    ("shaoguan-safety", "handler", "emergency-management", SHAOGUAN),
+    ("shaoguan-safety-approver", "coordinator", "emergency-management", SHAOGUAN),
     ("qujiang-industry", "handler", "industry", ("440205", "county")),
     ("guangzhou-market", "viewer", "market-regulation", ("440100", "city")),
-    ("yunfu-industry", "coordinator", "industry", ("445300", "city")),
+    # Yunfu and Qingyuan: the energy and industry cases of their showcase enterprises.
+    ("yunfu-industry", "coordinator", "industry", YUNFU),
+    ("yunfu-industry-2", "handler", "industry", YUNFU),
+    ("yunfu-energy", "handler", "energy", YUNFU),
+    ("yunfu-energy-approver", "coordinator", "energy", YUNFU),
+    ("qingyuan-industry", "coordinator", "industry", QINGYUAN),
+    ("qingyuan-industry-2", "handler", "industry", QINGYUAN),
+    ("qingyuan-energy", "handler", "energy", QINGYUAN),
+    ("qingyuan-energy-approver", "coordinator", "energy", QINGYUAN),
+    # The showcase enterprises with cases, each its own account.
     ("shaoguan-steel", "enterprise", None, "shaoguan-steel"),
+    ("yunfu-cement", "enterprise", None, "yunfu-cement"),
+    ("qingyuan-glass", "enterprise", None, "qingyuan-glass"),
 ]

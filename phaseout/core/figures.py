@@ -29,7 +29,7 @@ from phaseout.cases.workflow import State
 from phaseout.lib.charts import Chart
 from phaseout.reference.models import Division, Industry
 from phaseout.standards import selectors as standards
-from phaseout.standards.vocabulary import Path as CasePath
+from phaseout.standards.vocabulary import Path
 
 FIGURES_TTL_SECONDS = 60
 WEEK_DAYS = 7
@@ -262,7 +262,7 @@ def _place_charts(counts: Counts) -> tuple[Chart, Chart]:
         id="chart-open-cases",
         title=_("Open cases by city and path") if by_city else _("Open cases by county and path"),
         category_heading=heading, unit=_("number of cases"), horizontal=True, categories=places,
-        series=CasePath.choices, href=f"{cases}?{param}={{category}}&path={{series}}",
+        series=Path.choices, href=f"{cases}?{param}={{category}}&path={{series}}",
         values=[(code_of.get(pk, ""), path, n) for pk, path, n in counts.open_cases])
     overdue = Chart.build(
         id="chart-overdue",

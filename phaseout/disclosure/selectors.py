@@ -17,6 +17,7 @@ from phaseout.accounts.scope import Kind, scope_of
 from phaseout.cases.models import Case, CaseEvent, Deadline
 from phaseout.cases.workflow import State
 from phaseout.disclosure.models import LIST_KINDS, ListSnapshot, Membership
+from phaseout.lib.quantities import quantity
 from phaseout.reference.models import Department, Division
 from phaseout.standards.vocabulary import Path
 
@@ -88,6 +89,7 @@ class ListRow:
     equipment: str
     capacity: float
     capacity_unit: str
+    capacity_text: str  # as published, through the one formatter: 77.5万吨/年
     city: str
     case_number: str
     state: str
@@ -148,7 +150,7 @@ def list_draft(*, kind: str, department: Department, city: Division | None = Non
              .select_related("enterprise", "line", "line__equipment_type", "city")
              .order_by("-id"))
     by_line: dict[int, ListRow] = {}
-    # Labels are frozen in the language of the official publication.
+    # Labels and figures are frozen in the language of the official publication.
     with translation.override("zh-hans"):
         for case in cases:
             if case.line_id in by_line:
@@ -158,7 +160,8 @@ def list_draft(*, kind: str, department: Department, city: Division | None = Non
             by_line[case.line_id] = ListRow(
                 enterprise_name=case.enterprise.name, uscc=case.enterprise.uscc,
                 line_code=line.line_code, equipment=line.equipment_type.name,
-                capacity=line.capacity, capacity_unit=line.capacity_unit, city=case.city.name,
+                capacity=line.capacity, capacity_unit=line.capacity_unit,
+                capacity_text=quantity(line.capacity, line.capacity_unit), city=case.city.name,
                 case_number=case.number, state=state, state_label=str(State(state).label),
                 deadline=due[case.pk].isoformat() if case.pk in due else "",
                 pending=MEMBERSHIP.get(state) == Membership.PENDING_RED)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from phaseout.accounts.scope import Kind, scope_of
+from phaseout.disclosure.forms import PublishForm
 from phaseout.disclosure.models import LIST_CHOICES, LIST_KINDS, ListSnapshot, Membership
 from phaseout.disclosure.selectors import (
     list_draft,
@@ -56,22 +57,31 @@ def _place(request, source):
     return kind, department, city, places
 
 
-def list_draft_view(request):
-    """Today's draft of a department's yellow or red list, for review before publishing."""
-    kind, department, city, places = _place(request, request.GET)
+def _draft_page(request, kind, department, city, places, form: PublishForm, status=200):
     rows = list_draft(kind=kind, department=department, city=city,
                       as_of=timezone.localdate())
     return render(request, "disclosure/list_draft.html", {
         "kind": kind, "kind_label": Membership(kind).label, "department": department,
         "city": city, "places": places, "kinds": LIST_CHOICES, "rows": rows,
         "pending": sum(r.pending for r in rows), "today": timezone.localdate(),
-        "can_publish": scope_of(request.user).has(PUBLISH),
-    })
+        "can_publish": scope_of(request.user).has(PUBLISH), "form": form,
+    }, status=status)
+
+
+def list_draft_view(request):
+    """Today's draft of a department's yellow or red list, for review before publishing."""
+    kind, department, city, places = _place(request, request.GET)
+    return _draft_page(request, kind, department, city, places, PublishForm())
 
 
 @require_POST
 def list_publish_view(request):
-    kind, department, city, _places = _place(request, request.POST)
+    """Publish the draft once the official has ticked the confirmation on the form; without
+    it, the draft is shown again with the reason (400) and nothing is published."""
+    kind, department, city, places = _place(request, request.POST)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return _draft_page(request, kind, department, city, places, form, status=400)
     snapshot = list_publish(kind=kind, department=department, city=city, actor=request.user)
     messages.success(request, _("Published the %(kind)s with %(n)d rows.")
                      % {"kind": Membership(kind).label, "n": snapshot.row_count})

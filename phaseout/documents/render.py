@@ -2,6 +2,10 @@
 then to a .docx (python-docx) and a PDF (WeasyPrint, from an HTML template). Both files are
 built from the same `compose` result, so they say the same thing. No database access here.
 
+Every figure is printed through the one formatter (`lib.quantities.quantity`, Chinese unit
+names: 77.5万吨/年), whatever the language of the request that issued the document; each
+problem is stated as a finding (measured value, limit, unit, clause; documents.findings).
+
 The layout follows the usual form of a Chinese official document (GB/T 9704): the issuing
 office in red at the top, the number centred above a red rule, a centred title, the
 addressee, the body, and the office and date at the bottom right, where the seal goes.
@@ -16,8 +20,10 @@ import logging
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from phaseout.documents.models import DocumentKind
+from phaseout.lib.quantities import quantity
 
 TITLES = {
     DocumentKind.RECTIFICATION_NOTICE: "整改通知书",
@@ -50,12 +56,6 @@ def chinese_date(value: str | dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _number(value) -> str:
-    if value is None:
-        return "—"
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
 def _deadline_text(deadline: dict | None) -> str:
     if not deadline:
         return "（期限未设定）"
@@ -67,8 +67,9 @@ def _deadline_text(deadline: dict | None) -> str:
 
 def _equipment(data: dict) -> str:
     line = data["line"]
-    return (f"{line['equipment']}（生产线编号{line['code']}，规模{_number(line['size'])}"
-            f"{line['size_unit']}，年产能{_number(line['capacity'])}{line['capacity_unit']}）")
+    return (f"{line['equipment']}（生产线编号{line['code']}，"
+            f"规模{quantity(line['size'], line['size_unit'])}，"
+            f"年产能{quantity(line['capacity'], line['capacity_unit'])}）")
 
 
 def _facts(data: dict) -> list[tuple[str, str]]:
@@ -79,23 +80,54 @@ def _facts(data: dict) -> list[tuple[str, str]]:
         ("生产地址", enterprise["address"] or "—"),
         ("法定代表人", enterprise["legal_representative"] or "—"),
         ("生产线编号", line["code"]),
-        ("主体设备", f"{line['equipment']}，{_number(line['size'])}{line['size_unit']}"),
-        ("年产能", f"{_number(line['capacity'])}{line['capacity_unit']}"),
+        ("主体设备", f"{line['equipment']}，{quantity(line['size'], line['size_unit'])}"),
+        ("年产能", quantity(line["capacity"], line["capacity_unit"])),
         ("案件编号", data["case_number"]),
     ]
 
 
+def _ordinal(i: int) -> str:
+    return f"（{CN_ORDINALS[i] if i < len(CN_ORDINALS) else i + 1}）"
+
+
+def _limit_named(finding: dict) -> str:
+    """The clause and the limit's name, once: 《…》（GB 16780-2021）表1 3级规定的限定值, but
+    《…》（GB 21256-2013）第4.1条 表1 限定值 where the clause already names it."""
+    if finding["clause"].endswith(finding["limit_name"]):
+        return finding["clause"]
+    return f"{finding['clause']}规定的{finding['limit_name']}"
+
+
+def finding_text(finding: dict) -> str:
+    """One problem as the notice states it (documents.findings gives the facts)."""
+    if finding.get("measured") is not None and finding.get("limit") is not None:
+        unit = finding["unit"]
+        when = f"{finding['year']}年" if finding.get("year") else ""
+        seen = "实测值为" if finding.get("year") else "为"
+        limit = quantity(finding["limit"], unit) + ("（暂定）" if finding["provisional"] else "")
+        return (f"经核查，该生产线{when}{finding['measure']}{seen} "
+                f"{quantity(finding['measured'], unit)}，{finding['relation']}"
+                f"{_limit_named(finding)} {limit}。")
+    if finding.get("fact"):
+        return f"经核查，{finding['fact']}，不符合{finding['clause']}的规定。"
+    if finding.get("measure"):
+        return f"经核查，该生产线{finding['measure']}不符合{_limit_named(finding)}的要求。"
+    return f"经核查，该生产线不符合{finding['clause']}关于“{finding['label']}”的规定。"
+
+
 def _problems(data: dict) -> list[str]:
-    if not data["rules"]:
-        return [f"（一）经核查，该生产线不符合{data['path_basis']}的要求。"]
-    return [f"（{CN_ORDINALS[i] if i < len(CN_ORDINALS) else i + 1}）{rule['label']}"
-            f"。依据：{rule['basis']}。"
-            for i, rule in enumerate(data["rules"])]
+    findings = data.get("findings")
+    if not findings:
+        return [f"{_ordinal(0)}经核查，该生产线不符合{data['path_basis']}的要求。"]
+    stated = [f"{_ordinal(i)}{finding_text(f)}" for i, f in enumerate(findings)]
+    if any(f.get("provisional") and f.get("limit") is not None for f in findings):
+        stated.append("标注“暂定”的限定值依据所列标准条文确定，以标准正式文本为准。")
+    return stated
 
 
 def _rectification(data: dict) -> list[str]:
     return [
-        f"经核查，你单位{_equipment(data)}存在下列问题：",
+        f"你单位{_equipment(data)}存在下列问题：",
         *_problems(data),
         f"根据{data['path_basis']}，现责令你单位对上述问题进行整改，整改期限至"
         f"{_deadline_text(data.get('deadline'))}。整改完成后，请及时向我单位申请复查。"
@@ -121,7 +153,7 @@ def _extension(data: dict) -> list[str]:
 def _closure(data: dict) -> list[str]:
     closure = data["closure"]
     return [
-        f"经核查，你单位{_equipment(data)}存在下列情形：",
+        f"你单位{_equipment(data)}存在下列情形：",
         *_problems(data),
         f"依据{closure['basis']}，决定对你单位上述生产线予以关停。",
         f"请你单位于{_deadline_text(data.get('deadline'))}前完成退出：{closure['exit_rules']}。",
@@ -146,6 +178,12 @@ BODIES = {DocumentKind.RECTIFICATION_NOTICE: _rectification,
 
 
 def compose(data: dict) -> Composed:
+    """The text of the document, in Chinese whatever the language of the request."""
+    with translation.override("zh-hans"):
+        return _compose(data)
+
+
+def _compose(data: dict) -> Composed:
     kind = data["kind"]
     closing, addressee = [], ""
     if kind != DocumentKind.ACCEPTANCE_RECORD:

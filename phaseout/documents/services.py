@@ -16,6 +16,7 @@ from phaseout.audit.actions import Action
 from phaseout.audit.services import audit_record
 from phaseout.cases.access import not_theirs
 from phaseout.cases.models import Case, CaseEvent, Deadline
+from phaseout.cases.numbering import department_abbreviation, place_abbreviation
 from phaseout.cases.workflow import (
     CATALOGUE,
     COAL,
@@ -27,6 +28,7 @@ from phaseout.cases.workflow import (
     State,
 )
 from phaseout.documents import render
+from phaseout.documents.findings import case_findings, legal_text
 from phaseout.documents.models import DocumentCounter, DocumentKind, OfficialDocument
 from phaseout.reference.models import Department, Division
 from phaseout.standards import rules  # noqa: F401  (importing registers the rules)
@@ -45,10 +47,9 @@ PATH_LAW = {Path.ENERGY: ENERGY_LAW, Path.ENVIRONMENT: ENV_LAW,
             Path.QUALITY: QUALITY_LAW, Path.SAFETY: SAFETY_LAW,
             Path.ELIMINATED: CATALOGUE, Path.COAL_POWER: COAL}
 
-# The parts of a document number: office (place + department, `Department.abbreviation`) and
-# kind, e.g. 韶能源整改〔2026〕3号 for the third rectification notice of Shaoguan's energy office
-# in 2026.
-CITY_ABBR = {"广州市": "穗", "东莞市": "莞", "汕尾市": "汕尾"}  # others: the first character
+# A document number: the issuing office (place + department, the parts of case numbers,
+# cases.numbering) and the kind, e.g. 韶能源整改〔2026〕3号 for the third rectification notice of
+# Shaoguan's energy office in 2026.
 KIND_ABBR = {DocumentKind.RECTIFICATION_NOTICE: "整改", DocumentKind.EXTENSION_DECISION: "延期",
              DocumentKind.CLOSURE_DECISION: "关停", DocumentKind.ACCEPTANCE_RECORD: "验收"}
 
@@ -57,20 +58,10 @@ class DocumentError(Exception):
     """A document that cannot be issued; the message says why."""
 
 
-def _place_abbr(division: Division) -> str:
-    if division.level == Division.Level.PROVINCE:
-        return "粤"
-    if division.level == Division.Level.CITY:
-        return CITY_ABBR.get(division.name, division.name[:1])
-    city = division.city
-    stem = division.name.rstrip("区县市") or division.name
-    return (_place_abbr(city) if city is not None else "") + stem
-
-
 def document_number(*, department: Department, division: Division, kind: str, year: int,
                     serial: int) -> str:
-    dept = department.abbreviation or department.name[:2]
-    return f"{_place_abbr(division)}{dept}{KIND_ABBR[kind]}〔{year}〕{serial}号"
+    return (f"{place_abbreviation(division)}{department_abbreviation(department)}"
+            f"{KIND_ABBR[kind]}〔{year}〕{serial}号")
 
 
 def _next_serial(department: Department, division: Division, kind: str, year: int) -> int:
@@ -156,19 +147,21 @@ def _kind_facts(case: Case, kind: str) -> dict:
         granted = _last_event(case, State.EXTENDED)
         asked = _last_event(case, State.EXTENSION_REQUESTED)
         return {"deadline": _deadline(case, Deadline.Kind.EXTENSION),
-                "extension": {"basis": granted.basis if granted else PATH_LAW[case.path],
+                "extension": {"basis": legal_text(granted.basis if granted
+                                                  else PATH_LAW[case.path]),
                               "application": (asked.data or {}).get("application", "")
                               if asked else "",
                               "original": _deadline(case, Deadline.Kind.RECTIFICATION)}}
     if kind == DocumentKind.CLOSURE_DECISION:
         ordered = _last_event(case, State.CLOSURE_ORDERED)
         return {"deadline": _deadline(case, Deadline.Kind.DISMANTLING),
-                "closure": {"basis": ordered.basis if ordered else PATH_LAW[case.path],
+                "closure": {"basis": legal_text(ordered.basis if ordered
+                                                else PATH_LAW[case.path]),
                             "exit_rules": EXIT_RULES.split("：", 1)[-1]}}
     accepted = _last_event(case, State.ACCEPTED)
     dismantled = _last_event(case, State.DISMANTLED)
     return {"acceptance": {
-        "basis": accepted.basis if accepted else EXIT_RULES,
+        "basis": legal_text(accepted.basis if accepted else EXIT_RULES),
         "signatures": [s for s in (accepted.data or {}).get("signatures", []) if s]
         if accepted else [],
         "exit_mode": "拆除" if dismantled else "断水断电、拆除动力装置并封存",
@@ -177,12 +170,13 @@ def _kind_facts(case: Case, kind: str) -> dict:
 
 def document_facts(*, case: Case, kind: str, number: str, issuer: str,
                    issued_on: dt.date) -> dict:
-    """The facts printed in the document, as plain JSON-ready data."""
+    """The facts printed in the document, as plain JSON-ready data: `rules` names the rules
+    the case was opened for, `findings` what was found against each (documents.findings)."""
     line, enterprise = case.line, case.enterprise
     return {
         "kind": kind, "number": number, "issuer": issuer, "issued_on": issued_on.isoformat(),
         "case_number": case.number, "path": case.path, "state": case.state,
-        "path_basis": PATH_LAW[case.path],
+        "path_basis": legal_text(PATH_LAW[case.path]),
         "enterprise": {"name": enterprise.name, "uscc": enterprise.uscc,
                        "address": enterprise.address,
                        "legal_representative": enterprise.legal_representative},
@@ -190,6 +184,7 @@ def document_facts(*, case: Case, kind: str, number: str, issuer: str,
                  "size": line.size, "size_unit": line.size_unit, "capacity": line.capacity,
                  "capacity_unit": line.capacity_unit},
         "rules": _rules(case),
+        "findings": case_findings(case, on=issued_on, fallback=PATH_LAW[case.path]),
         **_kind_facts(case, kind),
     }
 

@@ -17,7 +17,8 @@ def localname(obj) -> str:
         return ""
     if (get_language() or "").startswith("en") and getattr(obj, "name_en", ""):
         return obj.name_en
-    return getattr(obj, "name", str(obj))
+    name = getattr(obj, "name", None)  # not str(obj) as a default: it may load deferred fields
+    return name if name is not None else str(obj)
 
 
 @register.filter

@@ -118,3 +118,44 @@ def unit_code(text: str) -> str:
         if text in names:
             return code
     return text
+# What must never reach a page, a list or a document officials sign: a figure that did not go
+# through `quantity` (its unit code printed as it is stored), an identifier of the code, a
+# Python or JSON value, a case number of the retired English form, an internal requirement id,
+# or the drafting notes the parameter files keep for the platform's lawyers. `raw_codes(text)`
+# names each thing it finds; the golden tests of documents and the list tests fail on any.
+_UNIT_FRAGMENTS = ("kt/a", "kt", "kwb", "wb", "kgce", "gce", "kWh", "m³", "m²", "10k")
+
+
+def _unit_code_pattern() -> str:
+    codes = {code for code in UNITS if any("a" <= c.lower() <= "z" for c in code)}
+    codes |= set(_UNIT_FRAGMENTS)
+    alternatives = "|".join(re.escape(c) for c in sorted(codes, key=len, reverse=True))
+    # A code between non-letters (digits may touch it: 99.110kt/a), or a bare "t" after a figure.
+    return rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])|\d\s?t(?![A-Za-z/])"
+
+
+_NOT_WORD = r"(?<![A-Za-z0-9_])"
+_END = r"(?![A-Za-z0-9_])"
+DRAFTING_NOTES = ("凭记忆", "未核实", "未核对", "核对原文", "第三方转录", "待核对", "转载页面")
+RAW_CODE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (label, re.compile(pattern)) for label, pattern in (
+        ("unit code", _unit_code_pattern()),
+        ("English case number", rf"{_NOT_WORD}[A-Z]+(?:-[A-Z]+)*-\d{{4}}-\d+{_END}"),
+        ("identifier", rf"{_NOT_WORD}[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+{_END}"),
+        ("identifier", rf"{_NOT_WORD}[a-z]+(?:_[a-z0-9]+)+{_END}"),
+        ("Python or JSON value",
+         rf"{_NOT_WORD}(?:None|True|False|null|true|false|nan|NaN|inf){_END}|[\[{{]\s*[\[{{'\"]"),
+        ("English word", r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z])"),
+        ("requirement id", r"[（(][A-Z]\d{1,2}[）)]"),
+        ("drafting note", "|".join(DRAFTING_NOTES)),
+    ))
+
+
+def raw_codes(text: str) -> list[tuple[str, str]]:
+    """(what, found) for every raw code in `text`, e.g. ("unit code", "kt/a"); [] when the text
+    is fit to sign. Latin letters an official text does carry pass: standard numbers (GB/T),
+    credit codes and line codes (upper case and digits)."""
+    found = []
+    for label, pattern in RAW_CODE_PATTERNS:
+        found.extend((label, match.group(0)) for match in pattern.finditer(text))
+    return found

@@ -5,6 +5,8 @@ so a change is reviewed like code; the admin shows them read-mostly."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from phaseout.lib.quantities import unit_name
+
 
 class Division(models.Model):
     class Level(models.TextChoices):
@@ -125,7 +127,7 @@ class EquipmentType(models.Model):
         ordering = ["industry_id", "id"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.size_unit}）"
+        return f"{self.name}（{unit_name(self.size_unit)}）"
 
 
 class IndicatorKind(models.Model):

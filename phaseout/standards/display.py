@@ -17,6 +17,7 @@ from phaseout.lib.quantities import name_units, number, quantity, yes_no
 from phaseout.reference.models import EquipmentType, Industry
 from phaseout.standards.engine import REGISTRY
 from phaseout.standards.params import current_parameters
+from phaseout.standards.pricing.rules import PRICE_RULES, RULE_INDEX
 
 # A parenthesised remark is a drafting note when it says how sure the value is.
 _NOTE = re.compile(
@@ -100,9 +101,14 @@ def param_shown(name: str, entry: dict) -> ParamShown:
 
 
 def rule_label(rule_id: str) -> str:
-    """The rule's label (a retired rule keeps its id, so it stays recognisable)."""
+    """The rule's (or price rule's) label; a retired rule keeps its id, so it stays
+    recognisable."""
     rule = REGISTRY.get(rule_id)
-    return rule.label if rule is not None else rule_id
+    if rule is not None:
+        return rule.label
+    if rule_id in RULE_INDEX:
+        return PRICE_RULES[RULE_INDEX[rule_id]].label
+    return rule_id
 
 
 def short_description(description: str) -> str:

@@ -69,7 +69,7 @@ class WhatIfForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}),
         help_text=_("Optional, for values the rows above cannot hold (bands, tables): one block "
                     "per parameter, its code name (see the list), then start date, value and "
-                    "basis. Example:") + "\n" + OVERRIDES_EXAMPLE)
+                    "basis. Example:"))
     format = forms.ChoiceField(label=_("Result"), choices=FORMATS, initial="html",
                                required=False)
 

@@ -19,7 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from phaseout.accounts.scope import scope_of
 from phaseout.standards import pricing, selectors, whatif
-from phaseout.standards.forms import CalculatorForm, RunForm, WhatIfForm, last_year
+from phaseout.standards.forms import (
+    OVERRIDES_EXAMPLE,
+    CalculatorForm,
+    RunForm,
+    WhatIfForm,
+    last_year,
+)
 from phaseout.standards.models import AssessmentRun
 from phaseout.standards.params import ParameterError, current_parameters
 from phaseout.standards.services import (
@@ -176,6 +182,7 @@ def what_if(request):
     return render(request, "standards/what_if.html", {
         "form": form, "result": result,
         "parameters": selectors.parameter_rows(on=as_of or initial["as_of"]),
+        "overrides_example": OVERRIDES_EXAMPLE,
     }, status=status)
 
 

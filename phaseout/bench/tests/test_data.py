@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from phaseout.bench import data
+from phaseout.bench.pages import goal_ms
 from phaseout.registry.seeding import seed_registry, seed_violations
 from phaseout.registry.synthetic import REGISTRY_MIX
 from phaseout.standards.facts import facts_load
@@ -33,3 +34,9 @@ def test_the_benchmark_mix_has_the_lines_the_registry_seed_leaves_out():
     for name in ("submerged-arc-furnace", "roller-kiln", "dry-hollow-kiln"):
         assert equipment[name] in drawn, name
     assert facts.n == 3_000 and np.isnan(facts["size"]).any()
+
+
+def test_the_pages_goal_grows_from_the_demo_to_a_million_lines():
+    assert goal_ms(20_000) == 300.0 and goal_ms(2_000) == 300.0
+    assert goal_ms(1_000_000) == goal_ms(4_000_000) == 1000.0
+    assert 300.0 < goal_ms(500_000) < 1000.0

@@ -322,7 +322,7 @@ def _panel(case, user):
     request.user = user
     case.refresh_from_db()
     return render_to_string("cases/_exit_panel.html",
-                            {"case": case, "exit": selectors_exit.exit_panel(case=case)},
+                            {"case": case, "exit": selectors_exit.exit_panel(case=case, user=user)},
                             request=request)
 
 

@@ -100,9 +100,9 @@ def test_it_numbers_single_and_bulk_openings_from_one_sequence(registry, failing
                                                                monkeypatch):
     asked = []
 
-    def spy(department, year, count=1):
-        asked.append((department.code, count))
-        return numbering.case_numbers(department, year, count)
+    def spy(department, city, year, count=1):
+        asked.append((department.code, city.code, count))
+        return numbering.case_numbers(department, city, year, count)
 
     monkeypatch.setattr(services, "case_numbers", spy)
     monkeypatch.setattr(opening, "case_numbers", spy)
@@ -110,14 +110,20 @@ def test_it_numbers_single_and_bulk_openings_from_one_sequence(registry, failing
         first, _created = services.case_open(line=registry["steel_bf"], path="energy",
                                              source=Case.Source.INSPECTION, actor=None)
         cases_open_from_run(run=failing_run, actor=None)
-        last, _created = services.case_open(line=registry["glass_float"], path="energy",
+        last, _created = services.case_open(line=registry["steel_if"], path="energy",
                                             source=Case.Source.INSPECTION, actor=None)
-    energy = list(Case.objects.filter(path="energy").order_by("id")
-                  .values_list("number", flat=True))
-    bulk = [n for n in energy if n not in (first.number, last.number)]
-    assert first.number == "ENERGY-2024-000001" and bulk
+        guangzhou, _created = services.case_open(line=registry["glass_float"], path="energy",
+                                                 source=Case.Source.INSPECTION, actor=None)
+    shaoguan = list(Case.objects.filter(path="energy", city__code="440200").order_by("id")
+                    .values_list("number", flat=True))
+    bulk = [n for n in shaoguan if n not in (first.number, last.number)]
+    # The numbers are in the official form (numbering.py); this test asserted the old
+    # ENERGY-2024-000001 form before the issue "What officials touch, proven".
+    assert first.number == "韶能源案〔2024〕1号" and bulk
     # One sequence: the block the bulk opening reserved follows the single case, and the next
     # single case follows the block, without gaps.
-    assert energy == [f"ENERGY-2024-{serial:06d}" for serial in range(1, len(energy) + 1)]
-    assert last.number == energy[-1]
-    assert ("energy", 1) in asked and ("energy", len(bulk)) in asked
+    assert shaoguan == [f"韶能源案〔2024〕{serial}号" for serial in range(1, len(shaoguan) + 1)]
+    assert last.number == shaoguan[-1]
+    # Each city keeps its own register: Guangzhou's first energy case of the year is its 1号.
+    assert guangzhou.number == "穗能源案〔2024〕1号"
+    assert ("energy", "440200", 1) in asked and ("energy", "440200", len(bulk)) in asked

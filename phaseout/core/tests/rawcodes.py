@@ -20,8 +20,8 @@ PATTERNS = {
     "bare unit code": re.compile(r"(?<![\w/])(?:10kt/a|10kwb/a|kgce/t|kWh/t|yuan/kWh|gce/kWh)"
                                  r"(?![\w/])"),
     "Python literal": re.compile(r"(?<![\w-])(?:True|False|None)(?![\w-])|\[\{|\{'"),
-    "dotted identifier": re.compile(r"(?<![\w./@-])[a-z][a-z_]+\.[a-z][a-z_]+(?:\.[a-z_]+)*"
-                                    r"(?![\w./@-])"),
+    "dotted identifier": re.compile(r"(?<![\w./@-])[a-z][a-z_]+\.[a-z][a-z_0-9]+"
+                                    r"(?:\.[a-z_0-9]+)*(?![\w./@-])"),
     "English case number": re.compile(r"\b[A-Z][A-Z-]+-\d{4}-\d{4,}\b"),
     "internal reference": re.compile(r"\b(?:run|line|case):\d+\b"),
     "snake_case code": re.compile(r"(?<![\w./@-])[a-z]+_[a-z_]+(?![\w./@-])"),

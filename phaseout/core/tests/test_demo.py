@@ -101,3 +101,29 @@ def test_it_runs_without_debug_when_forced(db, settings):
     settings.DEBUG = False
     _demo("--force")
     assert User.objects.filter(username="province-industry").exists()
+
+
+@pytest.mark.req("P1", "E5", "T2")
+def test_it_has_the_officials_and_the_enterprise_account_every_showcase_case_needs(db, debug):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from phaseout.accounts.scope import scope_of
+    from phaseout.cases.models import Case
+    from phaseout.core.demo_data import SHOWCASE
+
+    _demo()
+    names = [item["name"] for item in SHOWCASE]
+    cases = list(Case.objects.filter(enterprise__name__in=names).select_related("enterprise"))
+    assert {c.path for c in cases} >= {"energy", "eliminated"}
+    people = [scope_of(u) for u in User.objects.filter(username__in=[a[0] for a in ACCOUNTS])]
+    for case in cases:
+        handlers = [s for s in people if s.may_handle(case) and not s.superuser]
+        approvers = [s for s in handlers if s.may_decide(case)]
+        assert handlers and approvers and len(handlers) >= 2, case.number
+        assert len([s for s in people if s.may_cosign(case) and not s.superuser]) >= 2
+        assert User.objects.filter(enterprise=case.enterprise).exists(), case.enterprise.name
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    for username, *_rest in ACCOUNTS:
+        assert f"`{username}`" in readme, username

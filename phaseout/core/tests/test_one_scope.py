@@ -78,7 +78,8 @@ WALKED = {
     "cases:case-detail": ("get", {"pk": 1}),
     "cases:evidence-download": ("get", {"pk": 1}),
     **{f"cases:{name}": ("post", {"pk": 1}) for name in (
-        "case-act", "case-propose", "case-approve", "case-decline", "exit-evidence-add",
+        "case-act", "case-propose", "case-approve", "case-decline", "case-submit",
+        "exit-evidence-add",
         "exit-plan", "exit-item-record", "exit-pledge-record", "exit-announce",
         "exit-complete", "acceptance-record", "acceptance-approve", "exit-archive",
         "reinspection-record", "exit-reorder")},

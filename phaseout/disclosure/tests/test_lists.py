@@ -10,6 +10,8 @@ and the Qujiang induction furnace is an eliminated-equipment exit (on neither li
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -19,7 +21,7 @@ from django.utils import translation
 
 from conftest import _user, division
 from phaseout.audit.models import AuditEntry
-from phaseout.cases.models import Evidence
+from phaseout.cases.models import Case, Evidence
 from phaseout.cases.services import case_open, case_transition
 from phaseout.cases.tests.factories import exit_proven
 from phaseout.cases.workflow import State
@@ -27,6 +29,7 @@ from phaseout.disclosure import selectors
 from phaseout.disclosure.models import ListSnapshot
 from phaseout.disclosure.selectors import classify, list_draft
 from phaseout.disclosure.services import DisclosureError, list_publish, list_withdraw
+from phaseout.lib.quantities import raw_codes
 from phaseout.reference.models import Department
 
 
@@ -221,15 +224,19 @@ def test_it_lets_a_shaoguan_official_publish_shaoguan_lists_only(scene, client,
     assert client.get(reverse("disclosure:list-draft"),
                       {"kind": "yellow", "department": "energy", "city": "440100"}
                       ).status_code == 404
+    # Publishing asks for the confirmation on the form (the issue "What officials touch,
+    # proven"); the form as the page renders it is posted in test_it_publishes_only_once_confirmed.
     published = client.post(reverse("disclosure:list-publish"),
-                            {"kind": "yellow", "department": "energy", "city": "440200"})
+                            {"kind": "yellow", "department": "energy", "city": "440200",
+                             "confirm": "on"})
     snapshot = ListSnapshot.objects.get()
     assert published.status_code == 302
     assert published["Location"] == reverse("disclosure:snapshot-detail", args=[snapshot.pk])
     assert (snapshot.city, snapshot.department) == (scene["shaoguan"], scene["energy"])
     for city in ("440100", ""):  # another city, or the whole province
         refused = client.post(reverse("disclosure:list-publish"),
-                              {"kind": "yellow", "department": "energy", "city": city})
+                              {"kind": "yellow", "department": "energy", "city": city,
+                               "confirm": "on"})
         assert refused.status_code == 404
     assert ListSnapshot.objects.count() == 1
     detail = client.get(reverse("disclosure:snapshot-detail", args=[snapshot.pk]))
@@ -267,8 +274,123 @@ def test_it_keeps_other_places_and_roles_away(scene, client, guangzhou_viewer,
     # The province publishes for any city and for the whole province.
     client.force_login(province_official)
     assert client.post(reverse("disclosure:list-publish"),
-                       {"kind": "red", "department": "ecology-environment", "city": ""}
-                       ).status_code == 302
+                       {"kind": "red", "department": "ecology-environment", "city": "",
+                        "confirm": "on"}).status_code == 302
     client.logout()
     assert client.get(reverse("disclosure:public-lists")).status_code == 200
     assert client.get(reverse("disclosure:snapshot-list")).status_code == 302
+
+
+@dataclass
+class PageForm:
+    action: str
+    fields: dict = field(default_factory=dict)  # what the browser sends as it is rendered
+    checkboxes: dict = field(default_factory=dict)  # name: (value, required)
+
+
+class _Page(HTMLParser):
+    """The forms of a page (by id) and the text of its list tables, as a browser reads them."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: dict[str, PageForm] = {}
+        self.tables: list[str] = []
+        self._form = None
+        self._table = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._form = self.forms.setdefault(attrs.get("id", ""),
+                                               PageForm(attrs.get("action", "")))
+        elif tag == "input" and self._form is not None and attrs.get("name"):
+            if attrs.get("type") == "checkbox":
+                self._form.checkboxes[attrs["name"]] = (attrs.get("value", "on"),
+                                                         "required" in attrs)
+            else:
+                self._form.fields[attrs["name"]] = attrs.get("value", "")
+        elif tag == "table" and "list-rows" in attrs.get("class", ""):
+            self._table = []
+        elif tag in ("td", "th") and self._table is not None:
+            self._table.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "table" and self._table is not None:
+            self.tables.append("".join(self._table))
+            self._table = None
+
+    def handle_data(self, data):
+        if self._table is not None:
+            self._table.append(data)
+
+
+def read_page(response) -> _Page:
+    page = _Page()
+    page.feed(response.content.decode())
+    return page
+
+
+@pytest.mark.req("P4")
+@pytest.mark.django_db
+def test_it_publishes_only_once_confirmed_on_the_form(scene, client, shaoguan_official):
+    client.force_login(shaoguan_official)
+    draft = client.get(reverse("disclosure:list-draft"),
+                       {"kind": "yellow", "department": "energy", "city": "440200"})
+    assert "我已核对名单，确认发布（发布后不可修改）" in draft.content.decode()
+    form = read_page(draft).forms["publish-form"]
+    value, required = form.checkboxes["confirm"]
+    assert required  # in the page itself, not a JavaScript prompt
+    # Sent as rendered, unticked: nothing is published, and the page says why.
+    unticked = client.post(form.action, form.fields)
+    assert unticked.status_code == 400
+    assert 'id="publish-confirm-error"' in unticked.content.decode()
+    assert not ListSnapshot.objects.exists()
+    assert not AuditEntry.objects.filter(action="list.publish").exists()
+    # Ticked: published once.
+    ticked = client.post(form.action, {**form.fields, "confirm": value})
+    snapshot = ListSnapshot.objects.get()
+    assert ticked.status_code == 302
+    assert ticked["Location"] == reverse("disclosure:snapshot-detail", args=[snapshot.pk])
+    assert (snapshot.kind, snapshot.city, snapshot.department) == (
+        "yellow", scene["shaoguan"], scene["energy"])
+
+
+@pytest.mark.req("P4")
+@pytest.mark.django_db
+def test_it_prints_figures_and_case_numbers_as_officials_sign_them(scene, client,
+                                                                   shaoguan_official):
+    # The issue "What officials touch, proven": the lists showed "77.5 10kt/a",
+    # "450 10kwb/a" and case numbers like ENERGY-2025-000001.
+    with time_machine.travel("2025-04-02 10:00 +08:00", tick=False):
+        kiln = list_publish(kind="yellow", department=scene["energy"], city=scene["shaoguan"],
+                            actor=None)
+        glass = list_publish(kind="yellow", department=scene["environment"],
+                             city=scene["guangzhou"], actor=None)
+        draft = list_draft(kind="yellow", department=scene["energy"], city=scene["shaoguan"])
+    # The snapshot's content carries the figure as published, beside the stored value.
+    (row,) = kiln.rows
+    assert (row["capacity"], row["capacity_unit"], row["capacity_text"]) == (
+        77.5, "10kt/a", "77.5万吨/年")
+    assert row["case_number"] == scene["kiln"].number == "韶能源案〔2025〕1号"
+    assert glass.rows[0]["capacity_text"] == "450万重量箱/年"
+    assert glass.rows[0]["case_number"] == "穗环案〔2025〕1号"
+    assert draft[0].capacity_text == "77.5万吨/年"
+    assert Case.objects.get(pk=scene["furnace"].pk).number == "韶环案〔2025〕1号"
+
+    client.force_login(shaoguan_official)
+    pages = {
+        "workbench": client.get(reverse("disclosure:list-draft"),
+                                {"kind": "yellow", "department": "energy", "city": "440200"}),
+        "snapshot": client.get(reverse("disclosure:snapshot-detail", args=[kiln.pk])),
+        "public": client.get(reverse("disclosure:public-lists")),
+    }
+    for name, response in pages.items():
+        tables = read_page(response).tables
+        assert tables, name
+        text = "\n".join(tables)
+        assert "77.5万吨/年" in text and "韶能源案〔2025〕1号" in text, name
+        assert raw_codes(text) == [], name
+    public = "\n".join(read_page(pages["public"]).tables)
+    assert "450万重量箱/年" in public and "穗环案〔2025〕1号" in public

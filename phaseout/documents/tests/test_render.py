@@ -2,6 +2,7 @@
 of the issuing offices."""
 
 import pytest
+from django.utils import translation
 
 from phaseout.documents.render import compose
 from phaseout.documents.services import document_number, kinds_for
@@ -10,14 +11,20 @@ from phaseout.reference.models import Department
 FACTS = {
     "kind": "rectification_notice", "number": "韶能源整改〔2027〕1号",
     "issuer": "韶关市能源主管部门",
-    "issued_on": "2027-01-04", "case_number": "ENERGY-2027-000001", "path": "energy",
+    "issued_on": "2027-01-04", "case_number": "韶能源案〔2027〕1号", "path": "energy",
     "state": "rectifying", "path_basis": "《中华人民共和国节约能源法》",
     "enterprise": {"name": "翁源水泥有限公司", "uscc": "91440229MA0000002X", "address": "",
                    "legal_representative": "张三"},
     "line": {"code": "K1", "equipment": "熟料生产线", "size": 2500.0, "size_unit": "t/d",
-             "capacity": 77.5, "capacity_unit": "万吨"},
+             "capacity": 77.5, "capacity_unit": "10kt/a"},
     "rules": [{"id": "energy.cement.clinker_power", "label": "熟料综合电耗不高于限定值",
                "basis": "GB 16780"}],
+    "findings": [{"rule_id": "energy.cement.clinker_power", "measure": "熟料综合电耗",
+                  "relation": "高于", "limit_name": "限定值", "year": 2026, "measured": 70.0,
+                  "limit": 61.0, "unit": "kWh/t",
+                  "clause": "《水泥单位产品能源消耗限额》（GB 16780-2021）表1 3级",
+                  "provisional": True, "fact": "", "label": "熟料综合电耗不高于限定值",
+                  "found": True}],
     "deadline": {"kind": "rectification", "due_on": "2027-07-05", "provisional": True,
                  "basis": "工信部联产业〔2017〕30号"},
 }
@@ -33,11 +40,24 @@ def test_it_says_when_a_deadline_is_provisional():
 
 
 @pytest.mark.req("E5")
-def test_it_names_the_failed_rule_and_its_basis():
+def test_it_states_the_finding_with_its_figures_and_clause():
+    # The issue "What officials touch, proven" changed this: the notice used to print the rule
+    # ("熟料综合电耗不高于限定值。依据：GB 16780") and the capacity as "77.5万吨" from a raw unit.
     composed = compose(FACTS)
     assert composed.title == "整改通知书" and composed.addressee == "翁源水泥有限公司："
-    assert any("熟料综合电耗不高于限定值" in p and "GB 16780" in p for p in composed.paragraphs)
-    assert ("年产能", "77.5万吨") in composed.facts
+    assert ("（一）经核查，该生产线2026年熟料综合电耗实测值为 70千瓦时/吨，高于《水泥单位产品"
+            "能源消耗限额》（GB 16780-2021）表1 3级规定的限定值 61千瓦时/吨（暂定）。"
+            ) in composed.paragraphs
+    assert not any("不高于限定值" in p for p in composed.paragraphs)
+    assert ("年产能", "77.5万吨/年") in composed.facts
+    assert ("主体设备", "熟料生产线，2500吨/日") in composed.facts
+
+
+@pytest.mark.req("E5")
+def test_it_prints_in_chinese_whatever_the_language_of_the_request():
+    with translation.override("en"):
+        composed = compose(FACTS)
+    assert ("年产能", "77.5万吨/年") in composed.facts
 
 
 @pytest.mark.req("E5")

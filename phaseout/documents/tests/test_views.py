@@ -81,5 +81,7 @@ def test_it_explains_a_refusal_on_the_page(client, kiln_case, energy_handler):
     response = client.post(reverse("documents:issue", args=[kiln_case.pk]),
                            {"kind": "closure_decision"}, follow=True)
     assert response.status_code == 200
-    assert "ENERGY-2025-000001" in response.content.decode()  # the message names the case
+    # The message names the case, by its number in the official form (ENERGY-2025-000001
+    # before the issue "What officials touch, proven").
+    assert "韶能源案〔2025〕1号" in response.content.decode()
     assert not OfficialDocument.objects.exists()

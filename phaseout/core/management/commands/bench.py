@@ -14,20 +14,21 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from phaseout.bench import assess, cases, harness, registry, report
+from phaseout.bench import assess, cases, harness, pages, registry, report
 
-SUITES = {"registry": registry, "assess": assess, "cases": cases}
+SUITES = {"registry": registry, "assess": assess, "cases": cases, "pages": pages}
 # The least --lines each suite accepts.
 LEAST = {"registry": registry.BASELINE_LINES, "assess": assess.ASSESS_MIN_LINES,
-         "cases": cases.MIN_LINES}
+         "cases": cases.MIN_LINES, "pages": 2_000}
 # The children each database runs, in turn, on one scratch database.
-STEPS = {"registry": (None,), "assess": ("seed", "run"), "cases": (None,)}
+STEPS = {"registry": (None,), "assess": ("seed", "run"), "cases": (None,), "pages": (None,)}
 
 
 class Command(BaseCommand):
     help = ("Benchmark on scratch databases. registry: seeding N lines, the search page and a "
             "10,000-row import. assess: the rules over N lines in memory, then an assessment "
-            "run on N seeded lines. Results go to var/bench/<suite>-<db>.json.")
+            "run on N seeded lines. pages: every workbench page's median server time against "
+            "its SQL alone. Results go to var/bench/<suite>-<db>.json.")
 
     def add_arguments(self, parser):
         parser.add_argument("suite", choices=list(SUITES))
@@ -46,7 +47,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         suite = options["suite"]
-        lines = options["lines"] or (cases.DEFAULT_LINES if suite == "cases" else 1_000_000)
+        default = {"cases": cases.DEFAULT_LINES, "pages": pages.DEMO_LINES}
+        lines = options["lines"] or default.get(suite, 1_000_000)
         if lines < LEAST[suite]:
             raise CommandError(f"--lines must be at least {LEAST[suite]:,}.")
         if options["child"]:

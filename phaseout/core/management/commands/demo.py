@@ -228,8 +228,9 @@ class Command(BaseCommand):
             )
         }
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
-        self.stdout.write(f"{'username':<20} {'role':<14} office")
+        width = max(len(a[0]) for a in ACCOUNTS) + 1
+        self.stdout.write(f"{'username':<{width}} {'role':<14} office")
         for username, role, _department, _where in ACCOUNTS:
             user = users.get(username)
             office = user.office_title if user else "(missing)"
-            self.stdout.write(f"{username:<20} {role:<14} {office}")
+            self.stdout.write(f"{username:<{width}} {role:<14} {office}")
