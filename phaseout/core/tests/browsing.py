@@ -278,6 +278,9 @@ def build_world() -> dict:
     world["red_list"] = list_publish(kind="red", department=environment, city=shaoguan,
                                      actor=world["env-approver"])
     steel = world["qujiang_steel"]
+    world["qujiang-steel"] = user_create(username="qujiang-steel", password=PASSWORD,
+                                         role="enterprise", actor=None, full_name="曲江钢铁 张经理",
+                                         enterprise=steel)
     world["credit"] = credit_record_missed_exit(
         enterprise_id=steel.pk, uscc=steel.uscc, name=steel.name,
         case_number=world["red_case"].number, deadline=dt.date(2025, 3, 1))

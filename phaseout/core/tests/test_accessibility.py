@@ -10,9 +10,15 @@ KNOWN lists the violations still open on pages of other areas (case pages, docum
 lists: their engineers fix them). The test fails on any violation not listed, and on a listed
 one that has gone, so that the list only shrinks. Pages of this area have no entry."""
 
+import hashlib
+import re
+
 import pytest
+from django.contrib.staticfiles import finders
+from django.test import Client
 
 from phaseout.core.tests.browsing import (
+    AXE,
     Sessions,
     audit_page,
     bad_workbook,
@@ -25,7 +31,7 @@ pytestmark = pytest.mark.usefixtures("reference_data_restored")
 
 # Pages of other areas: templates/cases/**, templates/documents/**, templates/disclosure/**.
 OTHER_AREAS = {"case list", "case page (energy)", "case page (exit)", "case page (red)",
-               "case documents", "tasks",
+               "case page error", "case page (enterprise)", "case documents", "tasks",
                "yellow list draft", "red list draft", "snapshots", "snapshot", "public lists"}
 
 # page: the rule ids still failing there (see the module docstring).
@@ -58,6 +64,15 @@ def _enterprise_edit_error(page, base, world):
     page.fill("#enterprise-form input[name=name]", "")
     page.click("#enterprise-form button[type=submit]")
     page.wait_for_selector(".field.has-error")
+
+
+def _case_step_error(page, base, world):
+    """A step sent without what it needs: the page answers with the fields' errors."""
+    page.goto(f"{base}/cases/{world['energy_case'].pk}/")
+    form = page.locator("#act-extension_requested")
+    form.evaluate("form => { form.noValidate = true; }")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#act-extension_requested .field-error")
 
 
 def _login_error(page, base, world):
@@ -113,6 +128,8 @@ def pages(world, tmp_path):
         ("case list", "province", "/cases/"),
         ("case page (energy)", "energy-handler", f"/cases/{world['energy_case'].pk}/"),
         ("case page (exit)", "qujiang", f"/cases/{world['exit_case'].pk}/"),
+        ("case page error", "energy-handler", _case_step_error),
+        ("case page (enterprise)", "qujiang-steel", f"/cases/{world['exit_case'].pk}/"),
         ("case page (red)", "env-approver", f"/cases/{world['red_case'].pk}/"),
         ("case documents", "env-approver", f"/documents/cases/{world['red_case'].pk}/"),
         ("tasks", "energy-handler", "/cases/tasks/"),
@@ -155,3 +172,29 @@ def test_every_page_meets_wcag_21_aa_as_axe_checks_it(live_server, shaoguan_worl
     assert not gone, "\n".join(gone)
     assert not script_errors, script_errors
 
+
+
+@pytest.mark.req("P1")
+def test_axe_is_vendored_for_the_tests_only_with_its_licence_version_and_checksum():
+    folder = AXE.parent
+    version = (folder / "VERSION").read_text().strip()
+    assert re.fullmatch(r"4\.\d+\.\d+", version)
+    script = AXE.read_bytes()
+    digest, name = (folder / "SHA256SUMS").read_text().split()
+    assert name == "axe.min.js" and hashlib.sha256(script).hexdigest() == digest
+    assert script.startswith(f"/*! axe v{version}".encode())
+    assert "Mozilla Public License" in (folder / "LICENSE").read_text()
+    # Never served: no static finder knows it, and no page names it.
+    assert finders.find("axe.min.js") is None and finders.find("vendor/axe-core/axe.min.js") is None
+
+
+@pytest.mark.req("P1")
+@pytest.mark.django_db
+def test_every_page_starts_with_the_skip_link_and_names_its_landmarks(client: Client,
+                                                                      shaoguan_official):
+    client.force_login(shaoguan_official)
+    html = client.get("/").content.decode()
+    body = html.split("<body>", 1)[1]
+    assert body.lstrip().startswith('<a class="skip-link" href="#main">跳到正文</a>')
+    assert '<main id="main" tabindex="-1">' in body and 'aria-label="主导航"' in body
+    assert 'class="active" aria-current="page"' in body and "axe" not in html

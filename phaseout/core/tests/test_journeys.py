@@ -49,6 +49,7 @@ def _publish(page, base: str, kind: str, heading: str, expected: str) -> None:
     page.click("#list-filters button[type=submit]")
     expect(page.locator("h1")).to_contain_text(heading)
     expect(page.locator("table.list-rows")).to_contain_text(expected)
+    page.check("#publish-confirm")  # "I have checked the list" (publishing cannot be undone)
     shoot(page, f"journey-lists-{kind}-1-draft")
     page.click("#publish-form button[type=submit]")
     expect(page.locator(".messages .success")).to_be_visible()
@@ -113,12 +114,6 @@ MONTHS_ASKED = 2
 
 @pytest.mark.browser
 @pytest.mark.req("E5")
-@pytest.mark.xfail(strict=True, reason=(
-    "cases area: proposing the extension from the case page answers 500 "
-    "(cases.views._take passes the form's extension_months to services.case_propose, which "
-    "takes no such argument), so the months asked never reach the approver; fixed on the "
-    "case-page branch ('extension months kept on the proposal'). Strict: remove this mark "
-    "when it passes."))
 def test_journey_energy_extension_granted_moves_the_deadline_by_the_months_asked(
         live_server, shaoguan_world, frozen):
     base, case = live_server.url, shaoguan_world["energy_case"]
@@ -136,10 +131,14 @@ def test_journey_energy_extension_granted_moves_the_deadline_by_the_months_asked
         form = handler.locator("#act-extension_requested")
         form.locator("textarea[name='extension_requested-application']").fill(
             f"因主要设备改造工期延长，申请延长整改期限{MONTHS_ASKED}个月。")
+        form.locator("input[name='extension_requested-extension_months']").fill(
+            str(MONTHS_ASKED))
         form.locator("button[type=submit]").click()
         _case_state(handler, State.EXTENSION_REQUESTED)
         form = handler.locator("#propose-extended")
-        form.locator("input[name='extended-extension_months']").fill(str(MONTHS_ASKED))
+        # The proposal starts from the months the enterprise asked for.
+        expect(form.locator("input[name='extended-extension_months']")).to_have_value(
+            str(MONTHS_ASKED))
         form.locator("textarea[name='extended-note']").fill("企业书面申请齐全，建议同意延期。")
         shoot(handler, "journey-energy-2-proposing")
         form.locator("button[type=submit]").click()
@@ -148,9 +147,10 @@ def test_journey_energy_extension_granted_moves_the_deadline_by_the_months_asked
         approver = sessions.page("energy-approver")
         approver.goto(url)
         decide = approver.locator("#approve-extended")
-        # The approver sees the months asked and grants them as they are.
-        expect(decide.locator("input[name='extended-extension_months']")).to_have_value(
-            str(MONTHS_ASKED))
+        # The approver grants what was proposed: the months travel with the proposal.
+        expect(decide).to_be_visible()
+        expect(approver.locator("#step-extended")).to_contain_text(
+            re.compile(rf"建议延期\s*{MONTHS_ASKED}\s*个月"))
         shoot(approver, "journey-energy-3-deciding")
         decide.locator("button[type=submit]").click()
         _case_state(approver, State.EXTENDED)

@@ -37,6 +37,7 @@ def _skip_to_main(page) -> None:
     state = tab_to(page, lambda s: True, limit=1)
     assert state["href"] == "#main" and state["text"] == "跳到正文", state
     expect(page.locator("a.skip-link")).to_be_in_viewport()
+    shoot(page, "keyboard-skip-link")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
@@ -83,6 +84,8 @@ def test_an_energy_official_takes_a_step_on_a_case_by_keyboard(live_server, shao
         expect(page.locator("#case-state")).to_have_text("整改")
         tab_to(page, lambda s: s["id"] == "id_extension_requested-application", limit=150)
         page.keyboard.type("因设备改造工期延长，申请延期三个月")
+        tab_to(page, lambda s: s["id"] == "id_extension_requested-extension_months")
+        page.keyboard.type("3")
         tab_to(page, lambda s: s["tag"] == "button" and s["text"] == "办理此步骤")
         shoot(page, "keyboard-case-step")
         page.keyboard.press("Enter")
