@@ -5,6 +5,19 @@
   "use strict";
   var INTERVAL_MS = 2000;
   var MAX_FAILURES = 5;
+  var BADGES = { done: "status-operating", failed: "status-sealed" };
+
+  function showStatus(data) {
+    var status = document.getElementById("run-status");
+    if (!status) { return; }
+    var badge = status.querySelector(".badge");
+    var phase = status.querySelector(".run-phase");
+    if (badge) {
+      badge.textContent = data.status_label;
+      badge.className = "badge " + (BADGES[data.status] || "status-rectifying");
+    }
+    if (phase) { phase.textContent = data.running ? data.phase_label + " " + data.progress + "%" : ""; }
+  }
 
   function start(panel) {
     var url = panel.getAttribute("data-progress-url");
@@ -16,6 +29,7 @@
     reload.hidden = true;
 
     function show(data) {
+      showStatus(data);
       text.textContent = data.running ? data.text : data.status_label;
       bar.value = data.progress;
       bar.textContent = data.progress + "%";

@@ -15,6 +15,7 @@ run later."""
 import datetime as dt
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connections
 from openpyxl import Workbook
 from playwright.sync_api import sync_playwright
 
@@ -68,6 +70,28 @@ def shoot(page, name: str) -> Path:
     path = screenshots_dir() / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def db(query, *args, **kwargs):
+    """Run an ORM call while a browser is open. Playwright's event loop makes Django give the
+    test's thread a connection of the loop's context, which nothing closes (PostgreSQL then
+    refuses to drop the test database): the call runs in a thread of its own instead."""
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["value"] = query(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 (raised again in the test's thread)
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 @contextmanager

@@ -24,7 +24,7 @@ from phaseout.cases.deadlines import months_period_end
 from phaseout.cases.exit_validators import SEALING_ITEMS
 from phaseout.cases.models import Deadline
 from phaseout.cases.workflow import State
-from phaseout.core.tests.browsing import Sessions, bad_workbook, chromium, shoot
+from phaseout.core.tests.browsing import Sessions, bad_workbook, chromium, db, shoot
 from phaseout.registry.models import ProductionLine
 
 pytestmark = pytest.mark.usefixtures("reference_data_restored")
@@ -237,8 +237,8 @@ def test_journey_eliminated_furnace_sealed_accepted_reinspected_and_exited(
         handler.locator("#exit-archive-note").fill("档案号 SG-2025-017")
         handler.locator("#exit-archive-form button[type=submit]").click()
         _case_state(handler, State.REINSPECTION)
-        due = list(case.deadlines.filter(kind=Deadline.Kind.REINSPECTION)
-                   .order_by("due_on").values_list("due_on", flat=True))
+        due = db(lambda: list(case.deadlines.filter(kind=Deadline.Kind.REINSPECTION)
+                              .order_by("due_on").values_list("due_on", flat=True)))
         assert [d - dt.date(2025, 4, 10) > dt.timedelta(days=150) for d in due] == [True] * 3
         for n, on in enumerate(due, start=1):
             frozen.move_to(f"{on.isoformat()} 10:00 +08:00")

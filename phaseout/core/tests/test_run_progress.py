@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from conftest import _user, division
-from phaseout.core.tests.browsing import ASYNC_UNSAFE, Sessions, chromium, shoot
+from phaseout.core.tests.browsing import Sessions, chromium, db, shoot
 from phaseout.standards.models import AssessmentRun
 
 
@@ -68,25 +68,27 @@ def test_the_run_page_polls_instead_of_refreshing_and_offers_a_reload_link(clien
 @pytest.mark.browser
 @pytest.mark.req("P1")
 def test_the_run_page_shows_the_progress_without_reloading(live_server, transactional_db,
-                                                           monkeypatch, reference_data_restored):
+                                                           reference_data_restored):
     call_command("load_reference", verbosity=0)
     _user("shaoguan", role="coordinator", division_code="440200")
-    monkeypatch.setenv(ASYNC_UNSAFE, "true")
     run = _run()
+    runs = AssessmentRun.objects.filter(pk=run.pk)
     with chromium() as browser:
         page = Sessions(browser, live_server.url).page("shaoguan")
         page.goto(f"{live_server.url}/standards/runs/{run.pk}/")
         text = page.locator("#progress-text")
         expect(text).to_contain_text("40%")
         page.evaluate("window.loadedOnce = true")  # gone if the page reloads
-        AssessmentRun.objects.filter(pk=run.pk).update(phase="writing", progress=75)
+        db(runs.update, phase="writing", progress=75)
         expect(text).to_contain_text("写入结果")
         expect(text).to_contain_text("75%")
         assert page.locator("#progress-bar").evaluate("bar => bar.value") == 75
         expect(page.locator("#progress-reload")).to_be_hidden()
+        expect(page.locator("#run-status .run-phase")).to_have_text("写入结果 75%")
         shoot(page, "run-progress-75")
-        AssessmentRun.objects.filter(pk=run.pk).update(status="done", phase="done", progress=100)
+        db(runs.update, status="done", phase="done", progress=100)
         expect(page.locator("#progress-done")).to_be_visible()
         expect(text).to_have_text("已完成")
+        expect(page.locator("#run-status .badge")).to_have_text("已完成")
         assert page.evaluate("window.loadedOnce") is True
         assert page.errors == []
