@@ -37,7 +37,7 @@ test: $(STAMP) browser-deps docs-deps
 	$(BIN)/pytest
 
 test-fast: $(STAMP)
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m "not browser and not fuzz"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

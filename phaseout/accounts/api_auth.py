@@ -2,6 +2,7 @@
 or a bearer token; each operation's permission comes from URL_PERMISSIONS under
 "api:<url_name>". The routers of every app use `perm`; the site layer mounts them."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.utils import check_csrf
@@ -10,6 +11,16 @@ from phaseout.accounts.permissions import URL_PERMISSIONS, allows
 from phaseout.accounts.services import api_token_user
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+# The two ways in, as the OpenAPI document names them (components.securitySchemes).
+BEARER, SESSION = "bearerToken", "session"
+SECURITY_SCHEMES = {
+    BEARER: {"type": "http", "scheme": "bearer",
+             "description": "A token from POST /tokens: `Authorization: Bearer <token>`."},
+    SESSION: {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME,
+              "description": "The session of a signed-in user; writes also send the CSRF "
+                             "token in the X-CSRFToken header."},
+}
 
 
 class TableAuth:
@@ -45,5 +56,8 @@ class TableAuth:
 
 
 def perm(url_name: str, *, bearer: bool = True) -> dict:
-    """Keyword arguments for an operation: its URL name and the auth that checks it."""
-    return {"url_name": url_name, "auth": TableAuth(url_name, bearer=bearer)}
+    """Keyword arguments for an operation: its URL name, the auth that checks it and the
+    security requirement the OpenAPI document shows for it."""
+    schemes = [BEARER, SESSION] if bearer else [SESSION]
+    return {"url_name": url_name, "auth": TableAuth(url_name, bearer=bearer),
+            "openapi_extra": {"security": [{name: []} for name in schemes]}}

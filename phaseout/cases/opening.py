@@ -60,13 +60,25 @@ def _numbers(todo: list[tuple[int, str, list[str]]], places: dict, year: int
     return by_path, blocks
 
 
+# Keys per query: well under SQLite's limit on bound variables (32,766).
+CHUNK = 10_000
+
+
+def _places(line_ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """Enterprise, city and county of each line, read in chunks of keys."""
+    places = {}
+    for start in range(0, len(line_ids), CHUNK):
+        rows = ProductionLine.objects.filter(pk__in=line_ids[start:start + CHUNK]).values_list(
+            "pk", "enterprise_id", "city_id", "county_id")
+        places.update((pk, (e, c, k)) for pk, e, c, k in rows)
+    return places
+
+
 def _create(run: AssessmentRun, todo: list[tuple[int, str, list[str]]], opened_on: dt.date,
             actor) -> int:
     if not todo:
         return 0
-    places = dict((pk, (e, c, k)) for pk, e, c, k in ProductionLine.objects.filter(
-        pk__in=[t[0] for t in todo]).values_list("pk", "enterprise_id", "city_id", "county_id")
-        .iterator(chunk_size=20000))
+    places = _places([t[0] for t in todo])
     by_path, blocks = _numbers(todo, places, opened_on.year)
     now = timezone.now()
     cases = []
@@ -80,8 +92,13 @@ def _create(run: AssessmentRun, todo: list[tuple[int, str, list[str]]], opened_o
             source_ref=f"run:{run.pk}", rule_ids=rules, opened_on=opened_on, opened_by=actor))
     Case.objects.bulk_create(cases, batch_size=2000)
     numbers = [c.number for c in cases]
-    ids = dict(Case.objects.filter(number__in=numbers).values_list("number", "id")) if any(
-        c.pk is None for c in cases) else {c.number: c.pk for c in cases}
+    if any(c.pk is None for c in cases):  # a database that does not return the new keys
+        ids = {}
+        for start in range(0, len(numbers), CHUNK):
+            ids.update(Case.objects.filter(number__in=numbers[start:start + CHUNK])
+                       .values_list("number", "id"))
+    else:
+        ids = {c.number: c.pk for c in cases}
     _write_events_and_deadlines(cases, ids, opened_on, now, actor)
     audit_record_many(actor=actor, changes=[
         Change(Action.CASE_OPEN, "case", c.number, None,

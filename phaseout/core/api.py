@@ -3,19 +3,51 @@ token; each operation's permission comes from accounts.permissions.URL_PERMISSIO
 "api:<url_name>", and region scope from accounts.scope, as for pages.
 
 Every error answers with JSON `{"detail": ..., "errors": [{"field", "message"}]}`: 401
-without credentials, 403 without the permission, 404 outside the caller's region, 409 for
-a stale `version`, 422 for input that cannot be saved (each error names its field)."""
+without credentials, 403 without the permission, 404 outside the caller's region (and for a
+URL the API does not have), 409 for a stale `version`, 422 for input that cannot be saved
+(each error names its field), 400 for a body that is not JSON. An unexpected failure is
+logged and answers 500 in the same shape, never Django's HTML page."""
 
+import logging
+
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.core.signals import got_request_exception
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
+from django.urls import re_path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from phaseout.accounts.api_auth import SECURITY_SCHEMES
 from phaseout.registry.api import router as registry_router
 from phaseout.registry.validation import RegistryInputError, VersionConflict
 from phaseout.standards.api import router as standards_router
 
-api = NinjaAPI(
+logger = logging.getLogger(__name__)
+
+
+class PhaseoutAPI(NinjaAPI):
+    """ninja's API with the ways in (accounts.api_auth) in its OpenAPI document and a JSON
+    404 for every URL under it that names no operation."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"]["securitySchemes"] = SECURITY_SCHEMES
+        return schema
+
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        # Unnamed, so it needs no entry of its own in URL_PERMISSIONS: it shows nothing.
+        return [*patterns, re_path(r"", csrf_exempt(self._no_such_url))], app_name, namespace
+
+    def _no_such_url(self, request, *args, **kwargs):
+        return self.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+api = PhaseoutAPI(
     title="Phaseout API",
     version="1",
     description="Registry of enterprises and production lines (Guangdong backward-capacity "
@@ -61,6 +93,27 @@ def _version_conflict(request, exc: VersionConflict):
 def _not_found(request, exc: Http404):
     # access.get_*_for say "not in your area" without telling whether it exists elsewhere.
     return api.create_response(request, {"detail": str(exc) or _("Not found.")}, status=404)
+
+
+def _bad_request(request, exc: Exception):
+    # Django answers these 400 (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a multipart body
+    # without its boundary, ...); so does the API, in JSON.
+    return api.create_response(request, {"detail": str(exc) or _("Bad request.")}, status=400)
+
+
+for _request_error in (BadRequest, MultiPartParserError, SuspiciousOperation):
+    api.add_exception_handler(_request_error, _bad_request)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc: Exception):
+    # Under DEBUG=false ninja would hand the error to Django, whose 500 page is HTML. The
+    # signal is the one Django sends for an uncaught error: error reporters hear of it, and
+    # the test client raises it in the test, as it would without this handler.
+    logger.error("API %s %s failed", request.method, request.path, exc_info=exc)
+    got_request_exception.send(sender=None, request=request)
+    return api.create_response(request, {"detail": _("Internal error: it was logged; please "
+                                                     "try again or report it.")}, status=500)
 
 
 api.add_router("/", registry_router)

@@ -5,12 +5,13 @@ with registry.validation and writes through one registry service.
 
 Errors: 401 without credentials, 403 without the permission, 404 outside the user's
 region, 409 when the record changed since it was read, 422 with `errors: [{field,
-message}]` for input that cannot be saved."""
+message}]` for input that cannot be saved (or read: an over-long text, a NUL character, a
+page beyond any database), 400 for a body that is not JSON."""
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from phaseout.accounts.api_auth import perm
 from phaseout.accounts.scope import visible_divisions
@@ -36,10 +37,13 @@ from phaseout.registry.schemas import (
     LicenceOut,
     LineChangeIn,
     LineFilter,
+    LineId,
     LineIn,
     LineOut,
+    Pages,
     TokenIn,
     TokenOut,
+    Uscc,
 )
 from phaseout.registry.validation import (
     EnterpriseInput,
@@ -55,8 +59,11 @@ from phaseout.registry.validation import (
 router = Router(tags=["registry"])
 
 MAX_PAGE = 1000
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {**READ_ERRORS, 409: ErrorOut, 422: ErrorOut}
+# Any call: no credentials, no permission, a query or path it cannot read (422); a body
+# that is not JSON answers 400.
+CALL_ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+READ_ERRORS = {**CALL_ERRORS, 404: ErrorOut}
+WRITE_ERRORS = {**READ_ERRORS, 400: ErrorOut, 409: ErrorOut}
 
 
 def _checked(cleaner, raw: dict):
@@ -103,8 +110,9 @@ def _changes(payload) -> dict:
 # --- enterprises ---------------------------------------------------------------------------
 
 
-@router.get("/enterprises", response=list[EnterpriseOut], **perm("enterprise-list"))
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@router.get("/enterprises", response={200: list[EnterpriseOut], **CALL_ERRORS},
+            **perm("enterprise-list"))
+@paginate(Pages, max_limit=MAX_PAGE)
 def enterprise_list(request, filters: Query[EnterpriseFilter]) -> QuerySet[Enterprise]:
     """Enterprises in the caller's region, filtered by city, county, industry, status or
     a search `q` over name and credit code."""
@@ -124,13 +132,13 @@ def enterprise_create(request, payload: EnterpriseIn):
 
 @router.get("/enterprises/{uscc}", response={200: EnterpriseOut, **READ_ERRORS},
             **perm("enterprise-get"))
-def enterprise_get(request, uscc: str):
+def enterprise_get(request, uscc: Uscc):
     return get_enterprise_for(request.auth, uscc)
 
 
 @router.api_operation(["PUT", "PATCH"], "/enterprises/{uscc}",
                       response={200: EnterpriseOut, **WRITE_ERRORS}, **perm("enterprise-update"))
-def enterprise_update(request, uscc: str, payload: EnterpriseChangeIn):
+def enterprise_update(request, uscc: Uscc, payload: EnterpriseChangeIn):
     """Change an enterprise. Send the `version` you read; fields left out keep their
     values. A change made by someone else in between is refused with 409."""
     enterprise = get_enterprise_for(request.auth, uscc, write=True)
@@ -149,8 +157,8 @@ def enterprise_update(request, uscc: str, payload: EnterpriseChangeIn):
 # --- production lines ----------------------------------------------------------------------
 
 
-@router.get("/lines", response=list[LineOut], **perm("line-list"))
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@router.get("/lines", response={200: list[LineOut], **CALL_ERRORS}, **perm("line-list"))
+@paginate(Pages, max_limit=MAX_PAGE)
 def line_list(request, filters: Query[LineFilter]) -> QuerySet[ProductionLine]:
     """Production lines in the caller's region, filtered by place, industry, equipment,
     status, capacity range or a search `q` over enterprise name, credit code and line code."""
@@ -161,21 +169,21 @@ def line_list(request, filters: Query[LineFilter]) -> QuerySet[ProductionLine]:
 
 @router.post("/enterprises/{uscc}/lines", response={201: LineOut, **WRITE_ERRORS},
              **perm("line-create"))
-def line_create(request, uscc: str, payload: LineIn):
+def line_create(request, uscc: Uscc, payload: LineIn):
     enterprise = get_enterprise_for(request.auth, uscc, write=True)
     data = _checked(clean_line, {**payload.dict(), "uscc": enterprise.uscc})
     return Status(201, services.line_create(enterprise=enterprise, data=data,
                                             actor=request.auth))
 
 
-@router.get("/lines/{int:line_id}", response={200: LineOut, **READ_ERRORS}, **perm("line-get"))
-def line_get(request, line_id: int):
+@router.get("/lines/{line_id}", response={200: LineOut, **READ_ERRORS}, **perm("line-get"))
+def line_get(request, line_id: LineId):
     return get_line_for(request.auth, line_id)
 
 
-@router.api_operation(["PUT", "PATCH"], "/lines/{int:line_id}",
+@router.api_operation(["PUT", "PATCH"], "/lines/{line_id}",
                       response={200: LineOut, **WRITE_ERRORS}, **perm("line-update"))
-def line_update(request, line_id: int, payload: LineChangeIn):
+def line_update(request, line_id: LineId, payload: LineChangeIn):
     """Change a line. Send the `version` you read; fields left out keep their values."""
     line = get_line_for(request.auth, line_id, write=True)
     data = _checked(clean_line, {**_line_raw(line), **_changes(payload)})
@@ -186,15 +194,15 @@ def line_update(request, line_id: int, payload: LineChangeIn):
 # --- indicators ----------------------------------------------------------------------------
 
 
-@router.get("/lines/{int:line_id}/indicators", response={200: list[IndicatorOut], **READ_ERRORS},
+@router.get("/lines/{line_id}/indicators", response={200: list[IndicatorOut], **READ_ERRORS},
             **perm("indicator-list"))
-def indicator_list(request, line_id: int):
+def indicator_list(request, line_id: LineId):
     return get_line_for(request.auth, line_id).indicators.select_related("kind")
 
 
-@router.post("/lines/{int:line_id}/indicators", response={201: IndicatorOut, **WRITE_ERRORS},
+@router.post("/lines/{line_id}/indicators", response={201: IndicatorOut, **WRITE_ERRORS},
              **perm("indicator-create"))
-def indicator_create(request, line_id: int, payload: IndicatorIn):
+def indicator_create(request, line_id: LineId, payload: IndicatorIn):
     """Record a measured value for a year and source (a second record corrects it)."""
     line = get_line_for(request.auth, line_id, write=True)
     data = _checked(clean_indicator, {**payload.dict(), "uscc": line.enterprise.uscc,
@@ -207,13 +215,13 @@ def indicator_create(request, line_id: int, payload: IndicatorIn):
 
 @router.get("/enterprises/{uscc}/licences", response={200: list[LicenceOut], **READ_ERRORS},
             **perm("licence-list"))
-def licence_list(request, uscc: str) -> QuerySet[Licence]:
+def licence_list(request, uscc: Uscc) -> QuerySet[Licence]:
     return get_enterprise_for(request.auth, uscc).licences.all()
 
 
 @router.post("/enterprises/{uscc}/licences", response={201: LicenceOut, **WRITE_ERRORS},
              **perm("licence-create"))
-def licence_create(request, uscc: str, payload: LicenceIn):
+def licence_create(request, uscc: Uscc, payload: LicenceIn):
     """Record a licence or permit, or update the one with the same kind and number."""
     enterprise = get_enterprise_for(request.auth, uscc, write=True)
     data = _checked(clean_licence, {**payload.dict(), "uscc": enterprise.uscc})

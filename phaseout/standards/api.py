@@ -10,13 +10,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from phaseout.accounts.api_auth import perm
 from phaseout.reference.models import EquipmentType, IndicatorKind, Industry
 from phaseout.registry.access import get_line_for
 from phaseout.registry.models import ProductionLine
-from phaseout.registry.schemas import ErrorOut
+from phaseout.registry.schemas import CHOICE_MAX, SLUG_MAX, ErrorOut, LineId, Pages, Text
 from phaseout.registry.validation import FieldError, RegistryInputError
 from phaseout.standards import pricing, selectors
 from phaseout.standards.explain import Explanation
@@ -25,7 +25,8 @@ from phaseout.standards.params import ParameterError, current_parameters
 
 router = Router(tags=["standards"])
 
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+CALL_ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+READ_ERRORS = {**CALL_ERRORS, 404: ErrorOut}
 
 
 class RunOut(Schema):
@@ -76,7 +77,7 @@ class VerdictOut(Schema):
 
 class SurchargeOut(Schema):
     price_rule: str
-    rate: float
+    rate: float | None = Field(..., description="yuan/kWh; null when an input was missing")
     electricity_kwh: float | None
     amount: float | None
 
@@ -90,12 +91,12 @@ class LineVerdictsOut(Schema):
 
 
 class QuoteIn(Schema):
-    industry: str = Field(..., examples=["aluminium"])
-    equipment: str = Field(..., examples=["prebaked-cell-series"])
+    industry: Text(SLUG_MAX) = Field(..., examples=["aluminium"])
+    equipment: Text(SLUG_MAX) = Field(..., examples=["prebaked-cell-series"])
     on: dt.date
-    indicators: dict[str, float] = Field(..., examples=[{"al-ac-power": 13700}],
-                                         description="indicator code → value in its unit")
-    registered_use: str = "general"
+    indicators: dict[Text(SLUG_MAX), float] = Field(
+        ..., examples=[{"al-ac-power": 13700}], description="indicator code → value in its unit")
+    registered_use: Text(CHOICE_MAX) = "general"
     renewable_share: float | None = Field(None, description="non-hydro renewable share, %")
     late_days: float = 0
     eliminated: bool = False
@@ -144,16 +145,17 @@ def _number(value: float) -> float | None:
     return None if value is None or math.isnan(value) else value
 
 
-@router.get("/assessment-runs", response=list[RunOut], **perm("assessment-run-list"))
-@paginate(LimitOffsetPagination, max_limit=500)
+@router.get("/assessment-runs", response={200: list[RunOut], **CALL_ERRORS},
+            **perm("assessment-run-list"))
+@paginate(Pages, max_limit=500)
 def assessment_run_list(request) -> QuerySet[AssessmentRun]:
     """Assessment runs the caller may see (their area's and the province's), newest first."""
     return selectors.visible_runs(request.auth).select_related("scope").order_by("-id")
 
 
-@router.get("/lines/{int:line_id}/verdicts", response={200: LineVerdictsOut, **READ_ERRORS},
+@router.get("/lines/{line_id}/verdicts", response={200: LineVerdictsOut, **READ_ERRORS},
             **perm("line-verdicts"))
-def line_verdicts(request, line_id: int):
+def line_verdicts(request, line_id: LineId):
     """Every verdict of a line in the latest finished run covering it, explained with the
     current data and parameters, and the findings that run stored."""
     found = selectors.line_verdicts(line=get_line_for(request.auth, line_id))
@@ -165,8 +167,8 @@ def line_verdicts(request, line_id: int):
             "surcharges": found.surcharges}
 
 
-@router.post("/surcharge-quote", response={200: QuoteOut, 401: ErrorOut, 403: ErrorOut,
-                                           422: ErrorOut}, **perm("surcharge-quote"))
+@router.post("/surcharge-quote", response={200: QuoteOut, 400: ErrorOut, **CALL_ERRORS},
+             **perm("surcharge-quote"))
 def surcharge_quote(request, payload: QuoteIn):
     """The differentiated electricity surcharge of one hypothetical line on a date."""
     _check_codes(payload)

@@ -165,7 +165,8 @@ def _id_codes(column: str, codes: dict[int, str], vocab: dict[str, int]) -> pl.E
     return pl.col(column).replace_strict(mapping, default=-1, return_dtype=pl.Int64)
 
 
-def _indicator_frame(year: int, vocab: dict[str, dict[str, int]]) -> pl.DataFrame:
+def _indicator_frame(year: int, vocab: dict[str, dict[str, int]],
+                     line_ids: list[int] | None = None) -> pl.DataFrame:
     """Every indicator of the year: line, kind (index into indicator_codes(), -1 for a kind
     outside them), source rank (SOURCE_PRECEDENCE index, 99 for another), value, unit code.
     Lines outside the judged set are dropped when the columns are built."""
@@ -175,26 +176,40 @@ def _indicator_frame(year: int, vocab: dict[str, dict[str, int]]) -> pl.DataFram
            f"{_code_sql('i.source', _vocab(SOURCE_PRECEDENCE), null=99, other=99)}, "
            f"i.value, {_code_sql('i.unit', units, null=units['?'])} "
            f"FROM {table} i WHERE i.year = %s")
+    params: list = [year]
+    if line_ids is not None:  # a few lines (a line page): read theirs, not the year's millions
+        ids = list(line_ids) or [-1]
+        sql += f" AND i.line_id IN ({_placeholders(ids)})"
+        params += ids
     schema = {"line_id": pl.Int64, "kind_id": pl.Int64, "rank": pl.Int64, "value": pl.Float64,
               "unit": pl.Int64}
-    frame = query_frame(sql, [year], schema)
+    frame = query_frame(sql, params, schema)
     kinds = {pk: code for pk, code in IndicatorKind.objects.values_list("id", "code")}
     index = {code: i for i, code in enumerate(indicator_codes())}
     return frame.with_columns(_id_codes("kind_id", kinds, index).alias("kind"))
 
 
-def _licence_frame(on: dt.date) -> pl.DataFrame:
+def _enterprises_sql(enterprise_ids: list[int] | None) -> tuple[str, list]:
+    if enterprise_ids is None:
+        return "", []
+    ids = list(enterprise_ids) or [-1]
+    return f" AND enterprise_id IN ({_placeholders(ids)})", ids
+
+
+def _licence_frame(on: dt.date, enterprise_ids: list[int] | None = None) -> pl.DataFrame:
+    narrow, ids = _enterprises_sql(enterprise_ids)
     sql = (f"SELECT DISTINCT enterprise_id, kind FROM {Licence._meta.db_table} "
-           f"WHERE valid_from <= %s AND valid_until >= %s")
-    return query_frame(sql, [on, on], {"enterprise_id": pl.Int64, "kind": pl.Utf8})
+           f"WHERE valid_from <= %s AND valid_until >= %s{narrow}")
+    return query_frame(sql, [on, on, *ids], {"enterprise_id": pl.Int64, "kind": pl.Utf8})
 
 
-def _violation_frame(on: dt.date) -> pl.DataFrame:
+def _violation_frame(on: dt.date, enterprise_ids: list[int] | None = None) -> pl.DataFrame:
+    narrow, ids = _enterprises_sql(enterprise_ids)
     sql = (f"SELECT enterprise_id, line_id, domain, serious FROM {Violation._meta.db_table} "
-           f"WHERE found_on <= %s AND (resolved_on IS NULL OR resolved_on > %s)")
+           f"WHERE found_on <= %s AND (resolved_on IS NULL OR resolved_on > %s){narrow}")
     schema = {"enterprise_id": pl.Int64, "line_id": pl.Int64, "domain": pl.Utf8,
               "serious": pl.Boolean}
-    return query_frame(sql, [on, on], schema)
+    return query_frame(sql, [on, on, *ids], schema)
 
 
 def _positions(line_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -311,8 +326,11 @@ def facts_load(*, year: int, on: dt.date, city_id: int | None = None,
     vocab = vocabularies()
     lines = _lines_frame({"city_id": city_id, "county_id": county_id, "line_ids": line_ids},
                          vocab)
-    indicators = _indicator_frame(year, vocab)
-    return facts_from_frames(lines, indicators, _licence_frame(on), _violation_frame(on), vocab)
+    indicators = _indicator_frame(year, vocab, line_ids)
+    # For a few lines, only their enterprises' licences and violations are read.
+    owners = (sorted(set(lines["enterprise_id"].to_list())) if line_ids is not None else None)
+    return facts_from_frames(lines, indicators, _licence_frame(on, owners),
+                             _violation_frame(on, owners), vocab)
 
 
 def scope_filter(division: Division | None) -> dict[str, int]:

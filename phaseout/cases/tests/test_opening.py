@@ -127,3 +127,13 @@ def test_it_numbers_single_and_bulk_openings_from_one_sequence(registry, failing
     # Each city keeps its own register: Guangzhou's first energy case of the year is its 1号.
     assert guangzhou.number == "穗能源案〔2024〕1号"
     assert ("energy", "440200", 1) in asked and ("energy", "440200", len(bulk)) in asked
+
+
+@pytest.mark.req("E5", "P1")
+def test_it_reads_the_lines_of_a_large_run_in_chunks(registry, failing_run, monkeypatch):
+    # A province run fails hundreds of thousands of lines: more keys than SQLite binds in one
+    # query. With chunks of one line the result is the same as in one go.
+    monkeypatch.setattr(opening, "CHUNK", 1)
+    with time_machine.travel(NOW, tick=False):
+        report = cases_open_from_run(run=failing_run, actor=None)
+    assert report.created == len(_failing(failing_run)) == Case.objects.count() > 1

@@ -53,6 +53,21 @@ def test_it_explains_the_verdicts_of_a_line(run, registry, shaoguan_official):
     assert {v["rule_id"] for v in body["stored"]} >= {"eliminated.steel.blast_furnace"}
 
 
+@pytest.mark.req("G2", "E4")
+@pytest.mark.django_db
+def test_it_shows_a_stored_surcharge_whose_rate_is_unknown(run, registry, shaoguan_official):
+    # The kiln has no clinker-power indicator: its tier surcharge is stored without a rate
+    # (it was a 500: the schema said `rate: float`).
+    response = _client(shaoguan_official).get(
+        reverse("api:line-verdicts", kwargs={"line_id": registry["cement_kiln"].pk}))
+    assert response.status_code == 200, response.content
+    (surcharge,) = response.json()["surcharges"]
+    assert surcharge["price_rule"] == "price.cement.tier_75" and surcharge["rate"] is None
+    document = Client().get("/api/v1/openapi.json").json()
+    rate = document["components"]["schemas"]["SurchargeOut"]["properties"]["rate"]
+    assert {"type": "null"} in rate["anyOf"]
+
+
 @pytest.mark.req("P1")
 @pytest.mark.django_db
 def test_it_answers_404_for_a_line_outside_the_area(run, registry, shaoguan_official,
