@@ -35,11 +35,7 @@ OTHER_AREAS = {"case list", "case page (energy)", "case page (exit)", "case page
                "yellow list draft", "red list draft", "snapshots", "snapshot", "public lists"}
 
 # page: the rule ids still failing there (see the module docstring).
-KNOWN: dict[str, set[str]] = {
-    "case list": {"select-name"},
-    "snapshots": {"select-name"},
-    "public lists": {"select-name"},
-}
+KNOWN: dict[str, set[str]] = {}
 
 
 def _search(page, base, world):
